@@ -1,0 +1,63 @@
+"""The runner's exceptions, and the one place they become statuses and exit codes.
+
+Every failure an account can meet is one of these, so the pipeline never has to guess what a
+stray exception means: an unexpected one is a bug and is reported as such, not as a network blip.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0  # no account failed
+    FAILED = 1  # at least one account failed
+    USAGE = 2  # bad command line, config or secret: found before any account runs
+
+
+class RunnerError(Exception):
+    """Base of everything the runner reports on purpose. ``reason`` is the result's reason."""
+
+    reason = "error"
+
+
+class UsageError(RunnerError):
+    """Bad input found before any account runs: config, secrets, command line. Exit 2."""
+
+    reason = "config"
+
+
+class ConfigError(RunnerError):
+    """A problem with one account's own setup that only shows while it runs (its template)."""
+
+    reason = "config"
+
+
+class AuthError(RunnerError):
+    """Wrong password, refused or expired token. Never retried: retrying locks accounts."""
+
+    reason = "auth"
+
+
+class NetworkError(RunnerError):
+    """The site could not be reached, or kept answering 5xx after the retries ran out."""
+
+    reason = "network"
+
+
+class Rejected(RunnerError):
+    """The site understood the request and said no (an error text, or a 4xx)."""
+
+    reason = "rejected"
+
+
+class SiteChanged(RunnerError):
+    """A page no longer has the shape the profile expects; submitting blind would be unsafe."""
+
+    reason = "site-changed"
+
+
+class VerifyError(RunnerError):
+    """The site said the plan was saved, but reading it back shows something else."""
+
+    reason = "verify"
