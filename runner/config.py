@@ -1,0 +1,406 @@
+"""Load and validate ``dailyplan.toml`` and find each account's secret in the environment.
+
+Everything a user can get wrong in their setup is caught here, before any account runs, with one
+line that names the key, the value and the fix: a run that fails at 09:17 on a Monday for a typo
+is the worst way to learn about it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from runner.errors import UsageError
+from runner.workday import DayRange, parse_day_ranges
+
+DEFAULT_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "plan.txt.j2"
+SECRETS_HINT = "(repository → Settings → Secrets and variables → Actions, or export it)"
+_FORBIDDEN_KEYS = ("password", "token", "secret")
+
+
+@dataclass(frozen=True)
+class Site:
+    """How to talk to the team system. Defaults are the reference system's; all overridable."""
+
+    base_url: str = ""
+    auth: str = "cookie"
+    timeout: float = 20.0
+    ca_bundle: str | None = None
+    lookback_days: int = 31
+    # cookie login: GET login_path?username_param=U&password_param=P, session in cookie_name
+    login_path: str = "/login"
+    username_param: str = "username"
+    password_param: str = "password"
+    cookie_name: str = "session"
+    # bearer login: POST api_login_path {"username": U, "password": P} -> {token_field: T}
+    api_login_path: str = "/api/login"
+    token_field: str = "token"
+    # plans
+    plan_path: str = "/routine/daily"
+    date_param: str = "date"
+    content_param: str = "content"
+    start_param: str = "start_date"
+    end_param: str = "end_date"
+    success_text: str = "修改成功"
+    content_encoding: str = "json"  # "json": \uXXXX-escaped text in the page | "plain"
+    row_selector: str = ".routine"
+    row_date_selector: str = ".date"
+    row_content_selector: str = "textarea"
+    # the team page
+    team_mode_param: str = "mode"
+    team_mode_value: str = "1"
+    team_date_param: str = "date"
+    team_content_selector: str = "textarea"
+    team_min_chars: int = 15
+
+
+@dataclass(frozen=True)
+class Workday:
+    calendar: str = "cn"
+    quorum: int = 0
+    holidays: tuple[DayRange, ...] = ()
+    workdays: tuple[DayRange, ...] = ()
+
+
+@dataclass(frozen=True)
+class Account:
+    id: str
+    username: str
+    plan: str = ""
+    template: Path = DEFAULT_TEMPLATE
+    github: str | None = None
+    leave: tuple[DayRange, ...] = ()
+
+    @property
+    def env_suffix(self) -> str:
+        return env_suffix(self.id)
+
+
+@dataclass(frozen=True)
+class Config:
+    site: Site
+    workday: Workday
+    accounts: tuple[Account, ...]
+    timezone: str = "Asia/Shanghai"
+    parallel: int = 8
+    source: str = "dailyplan.toml"
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A credential and the variable it came from, so messages can name the variable only."""
+
+    kind: str  # "password" | "token"
+    value: str = field(repr=False)
+    variable: str
+
+
+def env_suffix(account_id: str) -> str:
+    return re.sub(r"[^A-Z0-9]", "_", account_id.upper())
+
+
+# ---------------------------------------------------------------------------- loading
+
+
+def locate(path: str | None, env: Mapping[str, str]) -> tuple[str, str, Path]:
+    """Return (TOML text, name for messages, folder relative paths start from).
+
+    First match wins: --config, DAILYPLAN_CONFIG_FILE, DAILYPLAN_CONFIG (the TOML itself, as a
+    secret can hold it), ./dailyplan.toml.
+    """
+    if not path and env.get("DAILYPLAN_CONFIG_FILE"):
+        path = env["DAILYPLAN_CONFIG_FILE"]
+    if path:
+        file = Path(path)
+        if not file.is_file():
+            raise UsageError(f"config file {path} not found; check --config / DAILYPLAN_CONFIG_FILE")
+        return _read(file), str(file), file.resolve().parent
+    if env.get("DAILYPLAN_CONFIG", "").strip():
+        return env["DAILYPLAN_CONFIG"], "DAILYPLAN_CONFIG", Path.cwd()
+    file = Path("dailyplan.toml")
+    if not file.is_file():
+        raise UsageError(
+            "no dailyplan.toml in this folder; create one (see README → Configuration), "
+            "pass --config FILE, or set DAILYPLAN_CONFIG"
+        )
+    return _read(file), str(file), Path.cwd()
+
+
+def _read(file: Path) -> str:
+    try:
+        return file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read {file}: {exc.__class__.__name__}; save it as UTF-8") from None
+
+
+def load(path: str | None = None, env: Mapping[str, str] | None = None) -> Config:
+    env = os.environ if env is None else env
+    text, source, base = locate(path, env)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"{source} is not valid TOML: {exc}") from None
+    return parse(data, source=source, base=base, env=env)
+
+
+def parse(
+    data: Mapping[str, Any], *, source: str, base: Path, env: Mapping[str, str] | None = None
+) -> Config:
+    """Turn parsed TOML into a Config, or raise UsageError naming the first thing to fix."""
+    env = {} if env is None else env
+    v = _Validator(source)
+    _refuse_secrets(v, data)
+    v.keys(data, "", {"timezone", "parallel", "site", "workday", "accounts"})
+
+    timezone = v.string(data, "timezone", "", default="Asia/Shanghai")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise v.error(
+            f"timezone {timezone!r} is not known; use an IANA name such as 'Asia/Shanghai'"
+        ) from None
+    parallel = v.integer(data, "parallel", "", default=8, minimum=1)
+
+    site = _site(v, v.table(data, "site"), env)
+    workday = _workday(v, v.table(data, "workday"))
+    accounts = _accounts(v, data.get("accounts"), base)
+    return Config(site, workday, accounts, timezone, parallel, source)
+
+
+def _site(v: _Validator, raw: Mapping[str, Any], env: Mapping[str, str]) -> Site:
+    known = {f.name: f for f in fields(Site)}
+    v.keys(raw, "site.", set(known))
+    values: dict[str, Any] = {}
+    for name, f in known.items():
+        if name not in raw:
+            continue
+        if f.type in ("int",):
+            values[name] = v.integer(raw, name, "site.", minimum=0)
+        elif f.type == "float":
+            values[name] = v.number(raw, name, "site.")
+        else:
+            values[name] = v.string(raw, name, "site.")
+    base_url = env.get("DAILYPLAN_BASE_URL", "").strip() or values.get("base_url", "")
+    where = "DAILYPLAN_BASE_URL" if env.get("DAILYPLAN_BASE_URL", "").strip() else "site.base_url"
+    if not base_url:
+        raise v.error("site.base_url is missing; set it to your system's address, e.g. "
+                      "'https://routine.example.com' (or the DAILYPLAN_BASE_URL secret)")
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise v.error(f"{where} {_shown_url(base_url, where)} is not an http(s) URL; "
+                      "use e.g. 'https://routine.example.com'")
+    values["base_url"] = base_url.rstrip("/")
+    if values.get("auth", "cookie") not in ("cookie", "bearer"):
+        raise v.error(f"site.auth {values['auth']!r} is not known; use 'cookie' or 'bearer'")
+    if values.get("content_encoding", "json") not in ("json", "plain"):
+        raise v.error(f"site.content_encoding {values['content_encoding']!r} is not known; "
+                      "use 'json' or 'plain'")
+    if values.get("timeout", 1) <= 0:
+        raise v.error("site.timeout must be a number of seconds above 0")
+    return Site(**values)
+
+
+def _shown_url(url: str, where: str) -> str:
+    # the base URL may itself be a secret (an intranet host); never echo it from the environment
+    return "(hidden)" if where == "DAILYPLAN_BASE_URL" else repr(url)
+
+
+def _workday(v: _Validator, raw: Mapping[str, Any]) -> Workday:
+    v.keys(raw, "workday.", {"calendar", "quorum", "holidays", "workdays"})
+    calendar = v.string(raw, "calendar", "workday.", default="cn")
+    if calendar not in ("cn", "weekdays"):
+        hint = difflib.get_close_matches(calendar, ["cn", "weekdays"], n=1)
+        did = f" (did you mean {hint[0]!r}?)" if hint else ""
+        raise v.error(f"workday.calendar {calendar!r} is not known{did}; use 'cn' or 'weekdays'")
+    return Workday(
+        calendar=calendar,
+        quorum=v.integer(raw, "quorum", "workday.", default=0, minimum=0),
+        holidays=v.days(raw, "holidays", "workday."),
+        workdays=v.days(raw, "workdays", "workday."),
+    )
+
+
+def _accounts(v: _Validator, raw: Any, base: Path) -> tuple[Account, ...]:
+    if raw is None or raw == []:
+        raise v.error("no [[accounts]]; add one with id, username and plan (see README)")
+    if not isinstance(raw, list) or not all(isinstance(a, dict) for a in raw):
+        raise v.error("accounts must be an array of tables: write each one as [[accounts]]")
+    accounts: list[Account] = []
+    seen: set[str] = set()
+    for i, item in enumerate(raw):
+        where = f"accounts[{i}]."
+        v.keys(item, where, {"id", "username", "plan", "template", "github", "leave"})
+        account_id = v.string(item, "id", where)
+        if not account_id.strip():
+            raise v.error(f"{where}id is empty; give each account a short name such as 'alice'")
+        suffix = env_suffix(account_id)
+        if suffix in seen:
+            raise v.error(f"{where}id {account_id!r} is used twice (ids name the secrets, "
+                          f"DAILYPLAN_PASSWORD_{suffix}); make each id unique")
+        seen.add(suffix)
+        where = f"accounts[{i}] ({account_id})."
+        template = v.string(item, "template", where, default="")
+        template_path = (base / template) if template else DEFAULT_TEMPLATE
+        if not template_path.is_file():
+            raise v.error(f"{where}template {template!r} not found (looked in {base}); "
+                          "fix the path or drop the key to use the shipped template")
+        accounts.append(Account(
+            id=account_id,
+            username=v.string(item, "username", where),
+            plan=v.string(item, "plan", where, default=""),
+            template=template_path,
+            github=v.string(item, "github", where, default="").lstrip("@") or None,
+            leave=v.days(item, "leave", where),
+        ))
+    return tuple(accounts)
+
+
+def _refuse_secrets(v: _Validator, data: Mapping[str, Any]) -> None:
+    """A credential in a file gets committed and pushed; refuse it and name the variable instead."""
+    tables: list[tuple[str, Mapping[str, Any], str | None]] = [("", data, None)]
+    if isinstance(data.get("site"), dict):
+        tables.append(("site.", data["site"], None))
+    if isinstance(data.get("accounts"), list):
+        for i, acc in enumerate(data["accounts"]):
+            if isinstance(acc, dict):
+                tables.append((f"accounts[{i}].", acc, str(acc.get("id", ""))))
+    for where, table, account_id in tables:
+        for key in table:
+            if any(word in key.lower() for word in _FORBIDDEN_KEYS):
+                kind = "TOKEN" if "token" in key.lower() else "PASSWORD"
+                name = f"DAILYPLAN_{kind}" + (f"_{env_suffix(account_id)}" if account_id else "")
+                raise v.error(f"{where}{key}: secrets do not belong in the config; remove it and "
+                              f"set {name} instead {SECRETS_HINT}")
+
+
+class _Validator:
+    """Small typed getters whose errors all read '<source>: <key> <problem>; <fix>'."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def error(self, message: str) -> UsageError:
+        return UsageError(f"{self.source}: {message}")
+
+    def keys(self, table: Mapping[str, Any], where: str, allowed: set[str]) -> None:
+        for key in table:
+            if key not in allowed:
+                hint = difflib.get_close_matches(key, sorted(allowed), n=1)
+                did = f"did you mean {hint[0]!r}?" if hint else f"known: {', '.join(sorted(allowed))}"
+                raise self.error(f"unknown key {where}{key} ({did})")
+
+    def table(self, data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+        value = data.get(key, {})
+        if not isinstance(value, dict):
+            raise self.error(f"{key} must be a table: write it as [{key}]")
+        return value
+
+    def string(self, t: Mapping[str, Any], key: str, where: str, default: str | None = None) -> str:
+        if key not in t:
+            if default is None:
+                raise self.error(f"{where}{key} is missing")
+            return default
+        value = t[key]
+        if not isinstance(value, str):
+            raise self.error(f"{where}{key} must be a string in quotes, got {value!r}")
+        return value
+
+    def integer(self, t: Mapping[str, Any], key: str, where: str, default: int = 0,
+                minimum: int = 0) -> int:
+        value = t.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise self.error(f"{where}{key} must be a whole number ≥ {minimum}, got {value!r}")
+        return value
+
+    def number(self, t: Mapping[str, Any], key: str, where: str) -> float:
+        value = t[key]
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.error(f"{where}{key} must be a number, got {value!r}")
+        return float(value)
+
+    def days(self, t: Mapping[str, Any], key: str, where: str) -> tuple[DayRange, ...]:
+        value = t.get(key, [])
+        if not isinstance(value, list):
+            raise self.error(f"{where}{key} must be a list such as "
+                             '["2026-12-31", "2026-12-24..2026-12-28"], got {value!r}')
+        try:
+            return parse_day_ranges(value)
+        except ValueError as exc:
+            raise self.error(f"{where}{key}: {exc}") from None
+
+
+# ---------------------------------------------------------------------------- secrets
+
+
+def secret_env(env: Mapping[str, str]) -> dict[str, str]:
+    """The environment plus DAILYPLAN_SECRETS, a secret holding several NAME=value lines.
+
+    GitHub cannot hand a workflow 'every secret whose name starts with X', so teams with many
+    accounts put all their passwords in one secret; a variable set on its own still wins.
+    """
+    merged: dict[str, str] = {}
+    for line in env.get("DAILYPLAN_SECRETS", "").splitlines():
+        name, sep, value = line.strip().partition("=")
+        if sep and name.strip().startswith("DAILYPLAN_"):
+            merged[name.strip()] = value.strip()
+    merged.update({k: v for k, v in env.items() if k.startswith("DAILYPLAN_") and v})
+    return merged
+
+
+def find_secret(config: Config, account: Account, env: Mapping[str, str]) -> Secret | None:
+    names = [account.env_suffix] + ([""] if len(config.accounts) == 1 else [])
+    kinds = ("TOKEN", "PASSWORD") if config.site.auth == "bearer" else ("PASSWORD",)
+    for kind in kinds:
+        for suffix in names:
+            variable = f"DAILYPLAN_{kind}" + (f"_{suffix}" if suffix else "")
+            if env.get(variable):
+                return Secret(kind.lower(), env[variable], variable)
+    return None
+
+
+def wanted_secret(config: Config, account: Account) -> str:
+    kind = "TOKEN" if config.site.auth == "bearer" else "PASSWORD"
+    alt = " or DAILYPLAN_PASSWORD_" + account.env_suffix if kind == "TOKEN" else ""
+    return f"DAILYPLAN_{kind}_{account.env_suffix}{alt}"
+
+
+def find_secrets(config: Config, accounts: Iterable[Account], env: Mapping[str, str],
+                 ) -> dict[str, Secret]:
+    """Every account's secret, or UsageError naming the first variable to set."""
+    found: dict[str, Secret] = {}
+    for account in accounts:
+        secret = find_secret(config, account, env)
+        if secret is None:
+            raise UsageError(f"missing secret for account {account.id}: set "
+                             f"{wanted_secret(config, account)} {SECRETS_HINT}")
+        found[account.id] = secret
+    return found
+
+
+def is_configured(env: Mapping[str, str]) -> bool:
+    """Whether anyone has set this tool up here: a fresh fork has no DAILYPLAN_* secret at all."""
+    return any(
+        name == "DAILYPLAN_CONFIG" or name == "DAILYPLAN_SECRETS"
+        or name.startswith(("DAILYPLAN_PASSWORD", "DAILYPLAN_TOKEN"))
+        for name, value in env.items() if value.strip()
+    )
+
+
+def parse_date(text: str, what: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f"{what} {text!r} is not a date; use YYYY-MM-DD, e.g. 2026-11-20") from None

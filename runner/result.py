@@ -1,0 +1,91 @@
+"""What happened, per account, and the three ways it is reported: JSON, Markdown, a console line.
+
+The result file is the contract with the workflow's notify step and with people's own scripts,
+so it carries no plan text and no credential, only what a maintainer needs to act.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+STATUSES = ("submitted", "skipped", "previewed", "failed")
+
+
+@dataclass
+class AccountResult:
+    id: str
+    status: str
+    reason: str | None
+    message: str
+    previous_date: date | None = None
+    requests: int | None = None
+    seconds: float | None = None
+    github: str | None = None
+    plan: str | None = field(default=None, repr=False)  # printed for --dry-run/demo, never saved
+    warnings: list[str] = field(default_factory=list, repr=False)  # go to stderr, not the file
+
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.id, "status": self.status, "reason": self.reason,
+                                "message": self.message}
+        if self.previous_date is not None:
+            data["previous_date"] = self.previous_date.isoformat()
+        if self.requests is not None:
+            data["requests"] = self.requests
+        if self.seconds is not None:
+            data["seconds"] = round(self.seconds, 2)
+        if self.github:
+            data["github"] = self.github
+        return data
+
+
+@dataclass
+class RunResult:
+    date: date
+    timezone: str
+    accounts: list[AccountResult]
+
+    @property
+    def failed(self) -> bool:
+        return any(a.status == "failed" for a in self.accounts)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"date": self.date.isoformat(), "timezone": self.timezone,
+                "accounts": [a.as_dict() for a in self.accounts]}
+
+    def write(self, path: Path) -> None:
+        """Atomically, so a notify step never reads half a file from a killed run."""
+        text = json.dumps(self.as_dict(), ensure_ascii=False, indent=2) + "\n"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(tmp, path)
+
+    def markdown(self) -> str:
+        lines = [f"### Daily plan for {self.date} ({self.timezone})", "",
+                 "| account | status | reason | message | requests | seconds |",
+                 "|---|---|---|---|---:|---:|"]
+        for a in self.accounts:
+            icon = {"submitted": "✅", "skipped": "⏭️", "previewed": "👀", "failed": "❌"}[a.status]
+            cells = [a.id, f"{icon} {a.status}", a.reason or "", a.message.replace("|", "\\|"),
+                     "" if a.requests is None else str(a.requests),
+                     "" if a.seconds is None else f"{a.seconds:.2f}"]
+            lines.append("| " + " | ".join(cells) + " |")
+        return "\n".join(lines) + "\n"
+
+
+def console_line(a: AccountResult, width: int) -> str:
+    status = a.status + (f" ({a.reason})" if a.reason else "")
+    extra = []
+    if a.requests is not None:
+        extra.append(f"{a.requests} req")
+    if a.seconds is not None:
+        extra.append(f"{a.seconds:.2f} s")
+    tail = f"  [{', '.join(extra)}]" if extra else ""
+    return f"{a.id:<{width}}  {status:<28} {a.message}{tail}"

@@ -1,0 +1,108 @@
+"""Is this day a workday for this person? Pure functions over dates; no network, no clock.
+
+The order matters and mirrors how people think about it: my leave beats everything, then the
+company's own days off and make-up days, then the statutory calendar (with its weekend make-up
+workdays), and a year the calendar package does not know yet falls back to Monday–Friday with a
+warning instead of failing every run on January 1st.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+
+@dataclass(frozen=True)
+class DayRange:
+    first: date
+    last: date
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and self.first <= day <= self.last
+
+
+@dataclass(frozen=True)
+class Decision:
+    off: str | None  # None: a workday; "leave" | "holiday": a day off, and why
+    why: str
+    warning: str | None = None
+
+
+def parse_day_ranges(items: Iterable[object]) -> tuple[DayRange, ...]:
+    """Parse ["2026-12-31", "2026-12-24..2026-12-28"]; ValueError says which item and why."""
+    ranges = []
+    for i, item in enumerate(items):
+        if not isinstance(item, str):
+            raise ValueError(f"item {i} must be a string such as \"2026-12-31\", got {item!r}")
+        first_text, sep, last_text = item.partition("..")
+        try:
+            first = date.fromisoformat(first_text.strip())
+            last = date.fromisoformat(last_text.strip()) if sep else first
+        except ValueError:
+            raise ValueError(f"{item!r} is not a date or range; use YYYY-MM-DD "
+                             "or YYYY-MM-DD..YYYY-MM-DD") from None
+        if last < first:
+            raise ValueError(f"range {item!r} ends before it starts; write the earlier date first")
+        ranges.append(DayRange(first, last))
+    return tuple(ranges)
+
+
+def today_in(tz: str, now: datetime | None = None) -> date:
+    """The date it is now where the team works; runners live in UTC, plans do not."""
+    now = now or datetime.now(UTC)
+    return now.astimezone(ZoneInfo(tz)).date()
+
+
+def decide(
+    day: date,
+    *,
+    calendar: str,
+    holidays: Iterable[DayRange] = (),
+    workdays: Iterable[DayRange] = (),
+    leave: Iterable[DayRange] = (),
+) -> Decision:
+    if any(day in r for r in leave):
+        return Decision("leave", f"{day} is in your leave")
+    if any(day in r for r in holidays):
+        return Decision("holiday", f"{day} is a company day off ([workday] holidays)")
+    if any(day in r for r in workdays):
+        return Decision(None, f"{day} is a company workday ([workday] workdays)")
+    if calendar == "weekdays":
+        return _weekday(day, "Monday–Friday calendar")
+    return _statutory(day)
+
+
+def _weekday(day: date, source: str, warning: str | None = None) -> Decision:
+    name = day.strftime("%A")
+    if day.weekday() < 5:
+        return Decision(None, f"{day} is a {name} ({source})", warning)
+    return Decision("holiday", f"{day} is a {name} ({source})", warning)
+
+
+def _statutory(day: date) -> Decision:
+    import chinese_calendar  # imported here: it builds its tables at import time
+
+    try:
+        workday = chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        return _weekday(day, "Monday–Friday fallback", warning=(
+            f"the chinesecalendar package has no statutory holidays for {day.year}; treating "
+            f"Monday–Friday as workdays. Upgrade it (make lock) or list {day.year}'s days off "
+            "under [workday] holidays"))
+    holiday_name = ""
+    if not workday:
+        _, name = chinese_calendar.get_holiday_detail(day)
+        holiday_name = f", {name}" if name else ""
+    weekend = day.weekday() >= 5
+    if workday:
+        kind = "a make-up workday" if weekend else "a workday"
+        return Decision(None, f"{day} is {kind} (China's statutory calendar)")
+    kind = "a weekend" if weekend and not holiday_name else "a public holiday"
+    return Decision("holiday", f"{day} is {kind} (China's statutory calendar{holiday_name})")
+
+
+def previous_days(day: date, days: int) -> tuple[date, date]:
+    """The history window to read: one request covers today and the lookback."""
+    return day - timedelta(days=days), day
