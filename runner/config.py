@@ -152,7 +152,7 @@ def load(path: str | None = None, env: Mapping[str, str] | None = None) -> Confi
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"{source} is not valid TOML: {exc}") from None
+        raise UsageError(f"{source}: not valid TOML: {exc}") from None
     return parse(data, source=source, base=base, env=env)
 
 
@@ -335,7 +335,7 @@ class _Validator:
         value = t.get(key, [])
         if not isinstance(value, list):
             raise self.error(f"{where}{key} must be a list such as "
-                             '["2026-12-31", "2026-12-24..2026-12-28"], got {value!r}')
+                             f'["2026-12-31", "2026-12-24..2026-12-28"], got {value!r}')
         try:
             return parse_day_ranges(value)
         except ValueError as exc:

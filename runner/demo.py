@@ -1,0 +1,98 @@
+"""``dailyplan demo``: the real pipeline against the bundled sandbox, narrated step by step.
+
+It uses the same code path as ``run`` (config objects, site client, pipeline), only the server
+is the local emulator, so what a new user watches here is what their scheduled run will do.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from runner.config import Account, Config, Secret, Site, Workday
+from runner.pipeline import Options, run_all
+from runner.result import AccountResult, console_line
+from runner.sandbox import DEMO_ACCOUNTS, Sandbox, demo_plans
+from runner.workday import decide, today_in
+
+TZ = "Asia/Shanghai"
+PLAN = "继续重构支付接口，补齐单元测试\n评审 #142 合并请求"
+
+
+def _workday_on_or_after(day: date) -> date:
+    """The demo must show a submission even on a weekend: use the next workday then."""
+    for offset in range(60):
+        candidate = day + timedelta(days=offset)
+        if decide(candidate, calendar="cn").off is None:
+            return candidate
+    return day
+
+
+def _a_public_holiday_before(day: date) -> date:
+    """A weekday the statutory calendar marks as a holiday, to show a skip without a request."""
+    for offset in range(1, 800):
+        candidate = day - timedelta(days=offset)
+        decision = decide(candidate, calendar="cn")
+        if candidate.weekday() < 5 and decision.off == "holiday" and not decision.warning:
+            return candidate
+    return day - timedelta(days=(day.weekday() + 2) % 7 or 7)  # a Saturday
+
+
+def _show(result: AccountResult, requests: int) -> None:
+    print("    " + console_line(result, len(result.id)).rstrip())
+    print(f"    requests seen by the server: {requests}")
+
+
+def demo() -> int:
+    real_today = today_in(TZ)
+    day = _workday_on_or_after(real_today)
+    step = 0
+
+    def say(text: str) -> None:
+        nonlocal step
+        step += 1
+        print(f"\n[{step}] {text}")
+
+    with Sandbox() as sandbox:
+        for username, password in DEMO_ACCOUNTS.items():
+            sandbox.add_account(username, password, plans=demo_plans(day).get(username, {}))
+        config = Config(Site(base_url=sandbox.url), Workday(calendar="cn"),
+                        (Account(id="demo", username="demo", plan=PLAN),), timezone=TZ)
+        account = config.accounts[0]
+        secrets = {"demo": Secret("password", DEMO_ACCOUNTS["demo"], "DAILYPLAN_PASSWORD_DEMO")}
+        print(f"dailyplan demo: a sandbox of the team system is running at {sandbox.url}")
+        print(f"account 'demo' has plans for the last workdays; today in {TZ} is {real_today}.")
+
+        decision = decide(day, calendar="cn")
+        say(f"Is {day} a workday? {decision.why}.")
+        if day != real_today:
+            print(f"    ({real_today} is not a workday, so the demo files {day}'s plan, "
+                  "as `dailyplan run --date` would.)")
+
+        say(f"Run for {day}: log in once, read the last 31 days in one request, render, submit, "
+            "read back.")
+        sandbox.clear_log()
+        first = run_all(config, [account], secrets, Options(day=day)).accounts[0]
+        print(f"    rendered from templates/plan.txt.j2 and the previous workday's plan "
+              f"({first.previous_date}):")
+        for line in (first.plan or "").splitlines():
+            print(f"    │ {line}")
+        _show(first, len(sandbox.log))
+        stored = sandbox.plans["demo"].get(day.isoformat(), "")
+        print(f"    read back from the server: {'identical' if stored == first.plan else 'DIFFERENT'}"
+              f" ({len(stored)} characters)")
+
+        say("Run again (a later schedule slot): the plan is there, so it is left untouched.")
+        sandbox.clear_log()
+        again = run_all(config, [account], secrets, Options(day=day)).accounts[0]
+        _show(again, len(sandbox.log))
+
+        holiday = _a_public_holiday_before(day)
+        say(f"Run on {holiday}: a day off is decided without touching the network.")
+        sandbox.clear_log()
+        off = run_all(config, [account], secrets, Options(day=holiday)).accounts[0]
+        _show(off, len(sandbox.log))
+
+    ok = first.status == "submitted" and again.reason == "already-submitted" and off.requests == 0
+    print("\nNext: copy dailyplan.toml, set DAILYPLAN_PASSWORD, run `dailyplan check`, then "
+          "`dailyplan run --dry-run`." if ok else "\nthe demo did not go as expected (see above)")
+    return 0 if ok else 1
