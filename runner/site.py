@@ -26,6 +26,7 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
+from runner import __version__
 from runner.config import Secret, Site
 from runner.errors import AuthError, NetworkError, Rejected
 from runner.pages import Row, count_team_plans, parse_history
@@ -33,7 +34,7 @@ from runner.pages import Row, count_team_plans, parse_history
 TRANSIENT_STATUSES = frozenset({502, 503, 504})
 MAX_ATTEMPTS = 4
 MAX_RETRY_SECONDS = 60.0
-USER_AGENT = "dailyplan (+https://github.com/; files a daily plan once a day)"
+USER_AGENT = f"dailyplan/{__version__}"
 
 
 class _Transient(Exception):

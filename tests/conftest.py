@@ -38,8 +38,8 @@ def scrub_request(request: Any) -> Any:
 def scrub_response(response: dict[str, Any]) -> dict[str, Any]:
     headers = response.get("headers", {})
     for name in list(headers):
-        if name.lower() in ("set-cookie", "authorization"):
-            headers[name] = [REDACTED]
+        if name.lower() == "set-cookie":  # keep the cookie's name: replay needs it to log in
+            headers[name] = [re.sub(r"^([^=]+)=[^;]*", rf"\1={REDACTED}", v) for v in headers[name]]
     body = response.get("body", {})
     if "string" in body:
         body["string"] = _scrub_body(body["string"])

@@ -1,0 +1,54 @@
+"""Cassettes never hold a credential: record through the real scrubber, then grep everything."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import vcr
+
+from runner.config import Secret, Site
+from runner.sandbox import Sandbox
+from runner.site import SiteClient
+
+CASSETTES = Path(__file__).parent / "cassettes"
+LEAKS = [
+    re.compile(r"session=(?!REDACTED)[^;\s'\"]+"),
+    re.compile(r"Bearer (?!REDACTED)\S+"),
+    re.compile(r"password=(?!REDACTED)[^&\s'\"]+"),
+    re.compile(r'"(?:token|password)"\s*:\s*"(?!REDACTED)[^"]+'),
+    re.compile(r"eyJ[A-Za-z0-9_-]{8,}\."),  # any JWT
+    re.compile(r"CANARY|s3cret|ghs_|bob-pw"),
+]
+
+
+def leaks_in(text: str) -> list[str]:
+    return [m.group(0) for pattern in LEAKS for m in pattern.finditer(text)]
+
+
+def test_the_scrubber_removes_every_credential_it_sees(tmp_path: Path, vcr_config: dict[str, Any]) -> None:
+    cassette = tmp_path / "scrub.yaml"
+    with Sandbox() as sb, vcr.VCR(**vcr_config).use_cassette(str(cassette), record_mode="all"):
+        sb.add_account("alice", "s3cret-CANARY-pw")
+        for auth in ("cookie", "bearer"):
+            c = SiteClient(Site(base_url=sb.url, auth=auth), "alice",
+                           Secret("password", "s3cret-CANARY-pw", "DAILYPLAN_PASSWORD_ALICE"))
+            c.login()
+            c.history(date(2026, 11, 20), date(2026, 11, 20))
+    text = cassette.read_text()
+    assert "REDACTED" in text and "/api/login" in text and "session=REDACTED" in text
+    assert leaks_in(text) == []
+
+
+def test_the_grep_finds_a_planted_leak() -> None:
+    assert leaks_in("Cookie: session=0123abcd\n") == ["session=0123abcd"]
+    assert leaks_in('{"token": "eyJhbGciOiJIUzI1NiJ9.x.y"}')
+
+
+def test_no_cassette_in_the_repository_holds_a_credential() -> None:
+    files = sorted(CASSETTES.rglob("*.yaml"))
+    assert files, "no cassettes found"
+    found = {str(f.relative_to(CASSETTES)): leaks_in(f.read_text()) for f in files}
+    assert {name: hits for name, hits in found.items() if hits} == {}
