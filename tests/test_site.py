@@ -153,7 +153,7 @@ def test_plain_500_is_network_without_retry_and_404_is_rejected(alice: Sandbox) 
 
 def test_changed_layout_is_site_changed(alice: Sandbox) -> None:
     alice.faults.layout_changed = True
-    with pytest.raises(SiteChanged, match="no '.routine' rows"):
+    with pytest.raises(SiteChanged, match=r"no '\.routine' rows"):
         client(alice).history(DAY, DAY)
 
 
