@@ -1,0 +1,546 @@
+"""A local stand-in for the team's daily-plan system, with knobs that make it misbehave.
+
+It answers exactly as reference-system.md describes the real one (same paths, same
+JSON-escaped texts, same 200-for-a-wrong-password), so the demo, the cassettes and the tests meet
+the answers production gives. The ``Faults`` knobs replay the bad days on demand (gateway errors,
+resets, expiring sessions, lost writes, a redesigned page) instead of waiting for them to happen.
+Standard library only, so ``python -m runner sandbox`` runs anywhere the runner does.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import hmac
+import html
+import json
+import os
+import re
+import secrets
+import socket
+import struct
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from email.message import Message
+from http.client import responses
+from http.cookies import CookieError, SimpleCookie
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+# The demo team: password = username, shown by `python -m runner sandbox`; never real secrets.
+DEMO_ACCOUNTS: dict[str, str] = {
+    u: u for u in ("demo", "lilei", "hanmeimei", "zhangwei", "wangfang")
+}
+# What each demo account "planned" on a day, in turn; no blank lines (a blank line splits a plan).
+_DEMO_WORK: dict[str, list[str]] = {
+    "demo": [
+        "1. 完成登录模块的单元测试\n2. 修复日报导出时的编码问题",
+        "1. 评审 lilei 的合并请求 #42\n2. 补充接口文档中的错误码说明",
+        "1. 排查定时任务偶发超时\n2. 修正 a<b && c 的边界判断",
+        "1. 重构配置加载，去掉全局变量\n2. 和产品确认下周迭代范围",
+    ],
+    "lilei": ["1. 支付回调重试逻辑联调\n2. 写迁移脚本", "1. 压测订单接口\n2. 整理慢查询清单"],
+    "hanmeimei": [
+        "1. 首页改版视觉走查\n2. 修复 iOS 端“返回”按钮错位",
+        "1. 上线 v2.3 🚀\n2. 回访用户反馈",
+    ],
+    "zhangwei": [
+        "1. 搭建测试环境 C:\\new\\env\n2. 编写冒烟用例",
+        "1. 跟进线上告警\n2. 更新值班手册",
+    ],
+    "wangfang": [
+        "1. 季度数据报表\n2. 需求评审会议纪要",
+        "1. 竞品调研：三家同类产品\n2. 用户访谈提纲",
+    ],
+}
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DRAFT = "草稿（未提交）2026-01-05\n周会要点：先别提交"
+_KINDS = {("GET", "/login"): "login", ("POST", "/api/login"): "api-login"}
+_Query = dict[str, list[str]]
+
+
+@dataclass
+class Faults:
+    """Misbehaviour to inject; tests flip these while the sandbox runs (read under its lock)."""
+
+    latency_ms: int = 0  # sleep before answering every request
+    submit_errors: list[int] = field(default_factory=list)  # gateway statuses, one per submit
+    resets: int = 0  # the next N requests get their connection reset instead of an answer
+    session_ttl: int | None = None  # a session or token works for K authenticated requests
+    lost_writes: int = 0  # the next N good submits say "修改成功" and store nothing
+    layout_changed: bool = False  # the history page drops its `.routine` rows for a table
+    login_broken: bool = False  # every login fails, even with the right password
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One request as the sandbox saw it; never a password, token or cookie, so it can be shown."""
+
+    method: str
+    path: str  # without the query string, which may carry a password
+    user: str | None
+    status: int  # 0 when the connection was reset
+    kind: str  # login, api-login, submit, history, team or other
+
+
+@dataclass
+class _Answer:
+    status: int
+    body: bytes
+    content_type: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def _json(value: object, status: int = 200, headers: dict[str, str] | None = None) -> _Answer:
+    """The system's JSON answers: ASCII-only JSON (`\\uXXXX`) and a trailing newline."""
+    body = (json.dumps(value) + "\n").encode()
+    return _Answer(status, body, "application/json; charset=utf-8", headers or {})
+
+
+def _html(text: str, status: int = 200, headers: dict[str, str] | None = None) -> _Answer:
+    return _Answer(status, text.encode(), "text/html; charset=utf-8", headers or {})
+
+
+def escape_plan(text: str) -> str:
+    """How the system writes a plan into a textarea: JSON string escapes, inside HTML escapes."""
+    return html.escape(json.dumps(text)[1:-1], quote=False)
+
+
+def _page(title: str, body: str) -> str:
+    return (
+        '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>每日计划</title></head>\n'
+        f'<body>\n<header><h1>{html.escape(title)}</h1><a href="/routine/daily">我的计划</a>'
+        f"</header>\n{body}</body></html>\n"
+    )
+
+
+def _routine_rows(rows: list[tuple[str, str]]) -> str:
+    """The documented layout; with nothing in range, one row with an empty date and textarea."""
+    return "".join(
+        f'<div class="routine"><span class="date">{day}</span>\n'
+        f'  <textarea name="content" readonly>{escape_plan(text)}</textarea></div>\n'
+        for day, text in rows or [("", "")]
+    )
+
+
+def _redesigned_rows(rows: list[tuple[str, str]]) -> str:
+    """The page after a redesign: same data, no `.routine` rows, so parsers must notice."""
+    cells = "".join(
+        f'<tr class="plan-row"><td class="day">{day}</td>'
+        f"<td><pre>{escape_plan(text)}</pre></td></tr>\n"
+        for day, text in rows
+    )
+    return f'<table class="plans">\n{cells}</table>\n'
+
+
+def _first(fields: dict[str, list[str]], name: str) -> str | None:
+    values = fields.get(name)
+    return values[0] if values else None
+
+
+def _parse_date(value: str | None) -> date | None:
+    """Strict YYYY-MM-DD: `date.fromisoformat` alone would also take 20261120 or 2026-W47."""
+    if value is None or not _DATE.fullmatch(value):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _kind(method: str, path: str, query: _Query) -> str:
+    if path == "/routine/daily" and method == "POST":
+        return "submit"
+    if path == "/routine/daily" and method == "GET":
+        return "team" if query.get("mode") == ["1"] else "history"
+    return _KINDS.get((method, path), "other")
+
+
+class Sandbox:
+    """The reference system in one process: accounts, plans, sessions, JWTs and a request log."""
+
+    def __init__(
+        self, *, host: str = "127.0.0.1", port: int = 0, state_file: Path | None = None
+    ) -> None:
+        self.host, self.port, self.state_file = host, port, state_file
+        self.url = ""
+        self.faults = Faults()
+        self.accounts: dict[str, str] = {}
+        self.plans: dict[str, dict[str, str]] = {}
+        self.log: list[LogEntry] = []
+        self._lock = threading.Lock()
+        self._key = secrets.token_bytes(32)  # per sandbox, so tokens never outlive it
+        self._sessions: dict[str, str] = {}  # session id -> username
+        self._uses: dict[str, int] = {}  # session id or token -> authenticated requests so far
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        if state_file is not None and state_file.exists():
+            saved = json.loads(state_file.read_text(encoding="utf-8"))
+            self.accounts = dict(saved.get("accounts", {}))
+            self.plans = {user: dict(days) for user, days in saved.get("plans", {}).items()}
+
+    # --- the public side: seeding, tokens, the log ---------------------------------------------
+    def add_account(
+        self, username: str, password: str, plans: dict[str, str] | None = None
+    ) -> None:
+        with self._lock:
+            self.accounts[username] = password
+            self.plans.setdefault(username, {}).update(plans or {})
+            self._save()
+
+    def issue_token(self, username: str, exp: datetime | int | None = None) -> str:
+        """A JWT like the one a user copies from the browser; `exp` in unix seconds by default."""
+        if exp is None:
+            exp = datetime.now() + timedelta(days=30)
+        seconds = int(exp.timestamp()) if isinstance(exp, datetime) else int(exp)
+        header = _b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+        claims = _b64(json.dumps({"sub": username, "exp": seconds}).encode())
+        return f"{header}.{claims}.{_b64(self._sign(f'{header}.{claims}'))}"
+
+    def requests_by(self, user: str | None = None, kind: str | None = None) -> list[LogEntry]:
+        """Log entries matching both filters; None matches anything."""
+        with self._lock:
+            return [e for e in self.log if user in (None, e.user) and kind in (None, e.kind)]
+
+    def clear_log(self) -> None:
+        with self._lock:
+            self.log.clear()
+
+    # --- serving -------------------------------------------------------------------------------
+    def _bind(self) -> _Server:
+        if self._server is None:
+            self._server = _Server((self.host, self.port), self)
+            host, port = self._server.server_address[:2]
+            self.url = f"http://{f'[{host}]' if ':' in host else host}:{port}"
+        return self._server
+
+    def start(self) -> Sandbox:
+        server = self._bind()
+        # A short poll keeps stop() fast: shutdown() waits for the loop to look up.
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is None:
+            return
+        if self._thread is not None:
+            self._server.shutdown()
+            self._thread.join()
+            self._thread = None
+        self._server.server_close()
+        self._server = None
+
+    def serve_forever(self) -> None:
+        server = self._bind()
+        try:
+            server.serve_forever(poll_interval=0.2)
+        finally:
+            server.server_close()
+            self._server = None
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # --- one request ---------------------------------------------------------------------------
+    def _respond(self, method: str, target: str, headers: Message, body: bytes) -> _Answer | None:
+        """Answer and log one request; None means reset the connection instead.
+
+        The log entry and any stored plan land before the client gets its answer, so a test that
+        reads `log` or `plans` right after a response never races the handler thread.
+        """
+        parts = urlsplit(target)
+        path, query = parts.path, parse_qs(parts.query, keep_blank_values=True)
+        kind = _kind(method, path, query)
+        with self._lock:
+            latency = self.faults.latency_ms
+            reset = self.faults.resets > 0
+            if reset:
+                self.faults.resets -= 1
+        if latency > 0:
+            time.sleep(latency / 1000)
+        with self._lock:
+            if reset:
+                answer, user = None, self._authenticate(headers, consume=False)
+            else:
+                answer, user = self._dispatch(kind, path, query, headers, body)
+            self.log.append(LogEntry(method, path, user, answer.status if answer else 0, kind))
+            return answer
+
+    def _dispatch(
+        self, kind: str, path: str, query: _Query, headers: Message, body: bytes
+    ) -> tuple[_Answer, str | None]:
+        if kind == "login":
+            return self._login(query)
+        if kind == "api-login":
+            return self._api_login(body)
+        if kind == "submit" and self.faults.submit_errors:  # the gateway, before the app
+            status = self.faults.submit_errors.pop(0)
+            page = f"<html><body><h1>{status} {responses.get(status, 'Error')}</h1></body></html>\n"
+            return _html(page, status), self._authenticate(headers, consume=False)
+        if not path.startswith("/routine/"):
+            return _html("<h1>404 Not Found</h1>\n", 404), self._authenticate(headers, False)
+        user = self._authenticate(headers, consume=True)
+        if user is None:
+            return _html('<a href="/login">/login</a>\n', 302, {"Location": "/login"}), None
+        if kind == "submit":
+            return self._submit(user, headers, body), user
+        if kind == "history":
+            return self._history(user, query), user
+        if kind == "team":
+            return self._team(query), user
+        return _html("<h1>404 Not Found</h1>\n", 404), user
+
+    def _password_ok(self, username: object, password: object) -> bool:
+        if not isinstance(username, str) or not isinstance(password, str):
+            return False
+        known = self.accounts.get(username)
+        ok = known is not None and hmac.compare_digest(known.encode(), password.encode())
+        return ok and not self.faults.login_broken
+
+    def _login(self, query: _Query) -> tuple[_Answer, str | None]:
+        username, password = _first(query, "username"), _first(query, "password")
+        if not self._password_ok(username, password):
+            return _json("用户名或密码错误"), None  # 200 and no cookie, as the real one does
+        sid = secrets.token_hex(16)
+        self._sessions[sid] = str(username)
+        cookie = {"Set-Cookie": f"session={sid}; HttpOnly; Path=/"}
+        return _json("登录成功", headers=cookie), username
+
+    def _api_login(self, body: bytes) -> tuple[_Answer, str | None]:
+        try:
+            creds = json.loads(body.decode("utf-8"))
+            username, password = creds["username"], creds["password"]
+        except (ValueError, KeyError, TypeError):
+            username = password = None
+        if not self._password_ok(username, password):
+            return _json({"error": "invalid credentials"}, 401), None
+        return _json({"token": self.issue_token(str(username))}), str(username)
+
+    def _authenticate(self, headers: Message, consume: bool) -> str | None:
+        """Who sent this: a live session cookie or a valid bearer JWT, within `session_ttl` uses."""
+        grants: list[tuple[str, str]] = []
+        with contextlib.suppress(CookieError):
+            morsel = SimpleCookie(headers.get("Cookie", "")).get("session")
+            if morsel is not None and morsel.value in self._sessions:
+                grants.append((morsel.value, self._sessions[morsel.value]))
+        scheme, _, token = headers.get("Authorization", "").partition(" ")
+        if scheme.lower() == "bearer" and (user := self._token_user(token.strip())):
+            grants.append((token.strip(), user))
+        ttl = self.faults.session_ttl
+        for key, user in grants:
+            uses = self._uses.get(key, 0)
+            if ttl is not None and uses >= ttl:
+                continue
+            if consume:
+                self._uses[key] = uses + 1
+            return user
+        return None
+
+    def _sign(self, signing_input: str) -> bytes:
+        return hmac.new(self._key, signing_input.encode(), hashlib.sha256).digest()
+
+    def _token_user(self, token: str) -> str | None:
+        """The account a JWT names, if its signature is ours and its `exp` is in the future."""
+        try:
+            header, claims, signature = token.split(".")
+            if not hmac.compare_digest(_unb64(signature), self._sign(f"{header}.{claims}")):
+                return None
+            algorithm = json.loads(_unb64(header)).get("alg")
+            payload = json.loads(_unb64(claims))
+        except (ValueError, AttributeError):  # also base64, JSON and UTF-8 errors
+            return None
+        if algorithm != "HS256" or not isinstance(payload, dict):
+            return None
+        sub, exp = payload.get("sub"), payload.get("exp")
+        if not isinstance(exp, int | float) or exp <= time.time():
+            return None
+        return sub if isinstance(sub, str) and sub in self.accounts else None
+
+    def _submit(self, user: str, headers: Message, body: bytes) -> _Answer:
+        if headers.get_content_type() != "application/x-www-form-urlencoded":
+            return _json("参数错误")
+        try:
+            form = parse_qs(body.decode("utf-8"), keep_blank_values=True, errors="strict")
+        except UnicodeDecodeError:
+            return _json("参数错误")
+        day = _parse_date(_first(form, "date"))
+        if day is None:
+            return _json("日期格式错误")
+        content = _first(form, "content") or ""
+        if not content.strip():
+            return _json("内容不能为空")
+        if self.faults.lost_writes > 0:
+            self.faults.lost_writes -= 1
+        else:
+            self.plans.setdefault(user, {})[day.isoformat()] = content  # overwrites, silently
+            self._save()
+        return _json("修改成功")
+
+    def _history(self, user: str, query: _Query) -> _Answer:
+        start = _parse_date(_first(query, "start_date"))
+        end = _parse_date(_first(query, "end_date"))
+        if start is None or end is None:
+            return _json("日期格式错误")
+        mine = self.plans.get(user, {})
+        days = sorted((d for d in mine if start.isoformat() <= d <= end.isoformat()), reverse=True)
+        rows = [(day, mine[day]) for day in days]
+        listing = _redesigned_rows(rows) if self.faults.layout_changed else _routine_rows(rows)
+        # The hidden draft box after the rows: a trap for `soup.select("textarea")[0]`.
+        draft = f'<textarea name="draft" style="display:none">{escape_plan(_DRAFT)}</textarea>\n'
+        return _html(_page(f"{user} 的每日计划", listing + draft))
+
+    def _team(self, query: _Query) -> _Answer:
+        day = _parse_date(_first(query, "date"))
+        if day is None:
+            return _json("日期格式错误")
+        rows = []
+        for member in sorted(self.accounts):
+            text = self.plans.get(member, {}).get(day.isoformat())
+            cell = escape_plan(text) if text else "未填写"
+            rows.append(
+                f'<tr><td class="member">{html.escape(member)}</td>'
+                f"<td><textarea readonly>{cell}</textarea></td></tr>\n"
+            )
+        return _html(_page(f"{day} 团队计划", f'<table class="team">\n{"".join(rows)}</table>\n'))
+
+    def _save(self) -> None:
+        """Write accounts and plans atomically (lock held): a crash leaves old or new, not half."""
+        if self.state_file is None:
+            return
+        self.state_file.parent.mkdir(parents=True, exist_ok=True)
+        data = {"accounts": self.accounts, "plans": self.plans}
+        fd, tmp = tempfile.mkstemp(dir=self.state_file.parent, prefix=".sandbox-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                json.dump(data, out, ensure_ascii=False, indent=2, sort_keys=True)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, self.state_file)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """Thin HTTP glue: read the body, ask the sandbox, write the answer (or reset)."""
+
+    protocol_version = "HTTP/1.1"  # keep-alive; every answer carries Content-Length
+    disable_nagle_algorithm = True  # headers and body go out in two writes; no 40 ms stall
+    server: _Server
+
+    def _handle(self) -> None:
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = 0
+        body = self.rfile.read(length) if length > 0 else b""
+        answer = self.server.sandbox._respond(self.command, self.path, self.headers, body)
+        if answer is None:  # RST instead of FIN: the client sees "connection reset by peer"
+            self.close_connection = True
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+            return
+        self.send_response(answer.status)
+        self.send_header("Content-Type", answer.content_type)
+        self.send_header("Content-Length", str(len(answer.body)))
+        for name, value in answer.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(answer.body)
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _handle
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet: the sandbox keeps its own log, and tests and the CLI own the terminal."""
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 64  # the default 5 drops bursts of clients, who retry a second later
+
+    def __init__(self, address: tuple[str, int], sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
+        super().__init__(address, _Handler)
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Clients that hang up mid-answer are normal here (resets, timeouts); stay quiet."""
+
+
+def _workdays_before(today: date, count: int) -> list[date]:
+    days: list[date] = []
+    day = today
+    while len(days) < count:
+        day -= timedelta(days=1)
+        if day.weekday() < 5:
+            days.append(day)
+    return days[::-1]
+
+
+def demo_plans(today: date) -> dict[str, dict[str, str]]:
+    """Five workdays of believable history per demo account, in the team's two-part shape.
+
+    Each plan is "YYYY.MM.DD\\n<today>\\n\\n<the previous plan's part before its blank line>".
+    Teammates have filed today too, so the workday quorum is met; "demo" has not, so the demo
+    has something to do.
+    """
+    days = _workdays_before(today, 6)
+    plans: dict[str, dict[str, str]] = {}
+    for user, work in _DEMO_WORK.items():
+        head = f"{days[0]:%Y.%m.%d}\n{work[-1]}"
+        mine: dict[str, str] = {}
+        for i, day in enumerate(days[1:] + ([] if user == "demo" else [today])):
+            text = f"{day:%Y.%m.%d}\n{work[i % len(work)]}\n\n{head}"
+            mine[day.isoformat()] = text
+            head = text.split("\n\n")[0]
+        plans[user] = mine
+    return plans
+
+
+def run_cli(host: str, port: int, state: Path | None) -> int:
+    """`python -m runner sandbox`: seed the demo team, say how to reach it, serve until Ctrl-C."""
+    sandbox = Sandbox(host=host, port=port, state_file=state)
+    if not sandbox.accounts:
+        seeded = demo_plans(date.today())
+        for username, password in DEMO_ACCOUNTS.items():
+            sandbox.add_account(username, password, seeded.get(username))
+    sandbox._bind()
+    url = sandbox.url
+    print(f"sandbox serving at {url}  (Ctrl-C stops it)")
+    print(f"state: {state}" if state else "state: in memory, gone when it stops")
+    print("accounts (username / password):")
+    for username, password in sorted(sandbox.accounts.items()):
+        print(f"  {username} / {password}")
+    print("try:")
+    print(f"  curl -i -c jar.txt '{url}/login?username=demo&password=demo'")
+    print(
+        f"  curl -b jar.txt --data-urlencode date={date.today()} "
+        f"--data-urlencode 'content=今日计划' {url}/routine/daily",
+        flush=True,
+    )
+    try:
+        sandbox.serve_forever()
+    except KeyboardInterrupt:
+        print("sandbox stopped")
+    return 0

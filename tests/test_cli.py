@@ -1,0 +1,125 @@
+"""The command line as a new user meets it: help, version, demo, and the secret canary."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from runner import __version__
+from runner.cli import main
+from runner.lock import LockTimeout, run_lock
+from runner.sandbox import Sandbox
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"], {})
+    assert exc.value.code == 0 and capsys.readouterr().out == f"dailyplan {__version__}\n"
+    with pytest.raises(SystemExit):
+        main(["--help"], {})
+    out = capsys.readouterr().out
+    for command in ("run", "check", "demo", "sandbox", "notify"):
+        assert f"    {command}" in out
+    assert "exit codes: 0 no account failed, 1 an account failed, 2 usage/config/secret error" in out
+
+
+def test_help_imports_no_heavy_module() -> None:
+    code = ("import sys; from runner.cli import main\n"
+            "try: main(['--help'], {})\nexcept SystemExit: pass\n"
+            "print(sorted(m for m in ('requests', 'bs4', 'jinja2', 'tenacity', 'chinese_calendar') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_python_dash_m_runner_works() -> None:
+    out = subprocess.run([sys.executable, "-m", "runner", "--version"], capture_output=True, text=True)
+    assert (out.returncode, out.stdout) == (0, f"dailyplan {__version__}\n")
+
+
+def test_demo_shows_a_verified_submission_a_skip_and_a_holiday(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo"], {}) == 0
+    out = capsys.readouterr().out
+    assert "submitted and read back" in out
+    assert "read back from the server: identical" in out
+    assert "skipped (already-submitted)" in out
+    assert "skipped (holiday)" in out and "requests seen by the server: 0" in out
+
+
+# -- the secret canary ----------------------------------------------------------------------------
+
+CANARY_PW = "pw-CANARY-7f3a9"
+CANARY_TOKEN_USER = "carol"
+
+
+def canary_env(sb: Sandbox, tmp_path: Path, token: str) -> dict[str, str]:
+    config = (f'[site]\nbase_url = "{sb.url}"\n'
+              + "".join(f'[[accounts]]\nid = "{a}"\nusername = "{a}"\nplan = "计划"\n'
+                        for a in ("alice", "bob", "carol")))
+    return {"DAILYPLAN_CONFIG": config, "GITHUB_ACTIONS": "true",
+            "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
+            "DAILYPLAN_SECRETS": f"DAILYPLAN_PASSWORD_ALICE={CANARY_PW}\n"
+                                 f"DAILYPLAN_PASSWORD_BOB=wrong-{CANARY_PW}",
+            "DAILYPLAN_PASSWORD_CAROL": token}
+
+
+def test_no_secret_reaches_any_output(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    """Every command and failure path, with distinctive secrets; none may show up anywhere.
+
+    The only place a secret may appear is GitHub's own ``::add-mask::`` command, which exists to
+    tell the log to hide it, and must come before anything else.
+    """
+    token = "tok-CANARY-" + "x" * 20
+    secrets = (CANARY_PW, f"wrong-{CANARY_PW}", token)
+    with Sandbox() as sb:
+        sb.add_account("alice", CANARY_PW)
+        sb.add_account("bob", "bob-real")
+        sb.add_account("carol", token)
+        env = canary_env(sb, tmp_path, token)
+        result = tmp_path / "result.json"
+        printed = ""
+        for argv in (["run", "--date", "2026-11-20", "--result", str(result)],
+                     ["run", "--date", "2026-11-20", "--dry-run", "--force"],
+                     ["check"], ["run", "--date", "2026-11-31"], ["run", "--account", "zed"],
+                     ["--debug", "run", "--date", "2026-11-23"]):
+            sb.faults.login_broken = "--debug" in argv
+            main(argv, env)
+            out = capfd.readouterr()
+            lines = out.out.splitlines()
+            masks = [line for line in lines if line.startswith("::add-mask::")]
+            assert lines[: len(masks)] == masks  # masks first
+            assert sorted(masks) == sorted(f"::add-mask::{s}" for s in secrets)
+            printed += "\n".join(lines[len(masks):]) + out.err
+    written = result.read_text() + (tmp_path / "summary.md").read_text()
+    reasons = [a["reason"] for a in json.loads(result.read_text())["accounts"]]
+    assert reasons == [None, "auth", None]  # the failure paths really ran
+    for secret in secrets:
+        assert secret not in printed + written
+
+
+# -- the run lock ---------------------------------------------------------------------------------
+
+
+def test_a_second_run_waits_for_the_first(tmp_path: Path) -> None:
+    env = {"DAILYPLAN_LOCK_FILE": str(tmp_path / "lock")}
+    order: list[str] = []
+    with run_lock(env):
+        waiter = threading.Thread(target=lambda: (run_lock(env, wait=5).__enter__(), order.append("second")))
+        waiter.start()
+        waiter.join(0.3)
+        order.append("first done")
+    waiter.join(5)
+    assert order == ["first done", "second"]
+
+
+def test_a_lock_held_too_long_gives_up_cleanly(tmp_path: Path) -> None:
+    env = {"DAILYPLAN_LOCK_FILE": str(tmp_path / "lock")}
+    with run_lock(env), pytest.raises(LockTimeout, match="another dailyplan run has held"), run_lock(env, wait=0.2):
+        pass
