@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench record lock clean
+.PHONY: demo test lint bench reliability record lock clean
 
 $(STAMP): requirements-dev.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,9 @@ lint: $(STAMP)  ## workflow linters that work offline
 
 bench: $(STAMP)  ## requests and wall time against the sandbox, vs the original script
 	$(BIN)/python bench/run.py
+
+reliability: $(STAMP)  ## run the fault catalogue and regenerate docs/reliability.md
+	$(BIN)/python docs/reliability.py
 
 record: $(STAMP)  ## re-record every HTTP cassette against the in-process sandbox
 	$(BIN)/python -m pytest --record-mode=rewrite tests

@@ -71,6 +71,7 @@ class Faults:
     latency_ms: int = 0  # sleep before answering every request
     submit_errors: list[int] = field(default_factory=list)  # gateway statuses, one per submit
     resets: int = 0  # the next N requests get their connection reset instead of an answer
+    reset_kind: str | None = None  # only requests of this kind (e.g. "submit") count for resets
     session_ttl: int | None = None  # a session or token works for K authenticated requests
     lost_writes: int = 0  # the next N good submits say "修改成功" and store nothing
     layout_changed: bool = False  # the history page drops its `.routine` rows for a table
@@ -272,7 +273,7 @@ class Sandbox:
         kind = _kind(method, path, query)
         with self._lock:
             latency = self.faults.latency_ms
-            reset = self.faults.resets > 0
+            reset = self.faults.resets > 0 and self.faults.reset_kind in (None, kind)
             if reset:
                 self.faults.resets -= 1
         if latency > 0:

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+import tenacity
 from tenacity import (
     RetryCallState,
     Retrying,
@@ -34,6 +35,8 @@ from runner.pages import Row, count_team_plans, parse_history
 TRANSIENT_STATUSES = frozenset({502, 503, 504})
 MAX_ATTEMPTS = 4
 MAX_RETRY_SECONDS = 60.0
+MAX_LOGINS = 3  # per account per run: a session may end mid-run, a loop of logins is a fault
+RETRY_SLEEP: Callable[[float], None] = tenacity.nap.sleep  # looked up per call: tests replace it
 USER_AGENT = f"dailyplan/{__version__}"
 
 
@@ -85,13 +88,14 @@ class SiteClient:
             self._http.verify = site.ca_bundle  # a company CA; verification is never turned off
         self._sleep = sleep
         self._logged_in = False
-        self._relogged = False
+        self._logins = 0
         self._host = urlsplit(site.base_url).hostname or "the site"
 
     # -------------------------------------------------------------- the four things we do
 
     def login(self) -> None:
         site = self.site
+        self._logins += 1
         if site.auth == "bearer" and self.secret.kind == "token":
             self._check_token()
             self._http.headers["Authorization"] = f"Bearer {self.secret.value}"
@@ -143,10 +147,13 @@ class SiteClient:
             self.login()
         resp = self._retrying(method, path, **kwargs)
         if auth and self._session_ended(resp):
-            if self._relogged or self.secret.kind == "token":
-                raise AuthError(f"the site keeps refusing {self.username}'s session; "
-                                f"check {self.secret.variable}")
-            self._relogged = True
+            # The session ended mid-run: log in again and repeat this request, once.
+            if self.secret.kind == "token":
+                raise AuthError(f"the site refused {self.secret.variable}; "
+                                "copy a fresh token from the browser and update the secret")
+            if self._logins >= MAX_LOGINS:
+                raise AuthError(f"the site keeps ending {self.username}'s session "
+                                f"({self._logins} logins this run); check {self.secret.variable}")
             self.login()
             resp = self._retrying(method, path, **kwargs)
             if self._session_ended(resp):
@@ -174,7 +181,7 @@ class SiteClient:
             stop=stop_after_attempt(MAX_ATTEMPTS) | stop_after_delay(MAX_RETRY_SECONDS),
             wait=wait_exponential_jitter(initial=1, max=8, jitter=1),
             reraise=True,
-            **({"sleep": self._sleep} if self._sleep else {}),
+            sleep=self._sleep or RETRY_SLEEP,
         )
         try:
             for attempt in retryer:

@@ -64,3 +64,11 @@ def vcr_config() -> dict[str, Any]:
 def sandbox():
     with Sandbox() as sb:
         yield sb
+
+
+@pytest.fixture
+def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Retries wait in tests without sleeping: every wait tenacity asks for is recorded instead."""
+    waited: list[float] = []
+    monkeypatch.setattr("runner.site.RETRY_SLEEP", waited.append)
+    return waited

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 import vcr
 
 from runner.config import Secret, Site
@@ -47,6 +48,7 @@ def test_the_grep_finds_a_planted_leak() -> None:
     assert leaks_in('{"token": "eyJhbGciOiJIUzI1NiJ9.x.y"}')
 
 
+@pytest.mark.catalogue("security", "recorded HTTP cassettes", "no password, cookie or token in any cassette")
 def test_no_cassette_in_the_repository_holds_a_credential() -> None:
     files = sorted(CASSETTES.rglob("*.yaml"))
     assert files, "no cassettes found"

@@ -70,6 +70,8 @@ def canary_env(sb: Sandbox, tmp_path: Path, token: str) -> dict[str, str]:
             "DAILYPLAN_PASSWORD_CAROL": token}
 
 
+@pytest.mark.catalogue("security", "secret canary: every command and failure path with distinctive secrets",
+                        "no secret in stdout, stderr, the result file or the step summary")
 def test_no_secret_reaches_any_output(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
     """Every command and failure path, with distinctive secrets; none may show up anywhere.
 

@@ -172,6 +172,8 @@ def test_previous_workday_found_after_a_long_gap(team: Sandbox) -> None:
     assert len(team.log) == 4
 
 
+@pytest.mark.catalogue("security", "running under GitHub Actions",
+                        "`::add-mask::` for every secret before anything else is printed")
 def test_github_actions_masks_secrets_first_and_writes_the_summary(
         team: Sandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     summary = tmp_path / "summary.md"

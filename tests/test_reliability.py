@@ -1,0 +1,340 @@
+"""The fault and bad-input catalogue: every row of docs/reliability.md is a test here.
+
+Each case drives the real command line against the in-process sandbox through ``Harness``, which
+checks the case's own outcome and three things that must hold in every case: no traceback, no
+secret in any output or file, and no plan lost or overwritten (except by ``--force``). The
+counts are recorded on the test (``user_properties``) so ``docs/reliability.py`` can total them.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from runner.cli import main
+from runner.sandbox import Sandbox
+
+DAY = "2026-11-20"
+PREVIOUS = {"2026-11-19": "2026.11.19\n修复登录 bug\n\n2026.11.18\n更早"}
+SECRETS = {"alice": "pw-alice-REL-91c", "bob": "pw-bob-REL-27d"}
+
+
+def catalogue(kind: str, case: str, outcome: str) -> pytest.MarkDecorator:
+    return pytest.mark.catalogue(kind, case, outcome)
+
+
+@dataclass
+class Outcome:
+    code: int
+    out: str
+    err: str
+    result: dict[str, Any] | None
+
+    @property
+    def account(self) -> dict[str, Any]:
+        assert self.result is not None
+        return self.result["accounts"][0]
+
+
+class Harness:
+    def __init__(self, sandbox: Sandbox, tmp: Path, capfd: pytest.CaptureFixture[str],
+                 node: pytest.Item) -> None:
+        self.sb, self.tmp, self.capfd, self.node = sandbox, tmp, capfd, node
+        self.secrets = dict(SECRETS)
+        self.counts = {"tracebacks": 0, "secrets_leaked": 0, "plans_lost": 0}
+        for user, pw in SECRETS.items():
+            sandbox.add_account(user, pw, plans=dict(PREVIOUS))
+
+    def env(self, *accounts: str, site: str = "", extra: str = "", plan: str = "继续重构支付接口",
+            **more: str) -> dict[str, str]:
+        accounts = accounts or ("alice",)
+        blocks = "".join(f'[[accounts]]\nid = "{a}"\nusername = "{a}"\nplan = {json.dumps(plan, ensure_ascii=False)}\n'
+                         for a in accounts)
+        config = f'[site]\nbase_url = "{self.sb.url}"\n{site}\n{extra}\n{blocks}'
+        secrets = {f"DAILYPLAN_PASSWORD_{a.upper()}": self.secrets[a] for a in accounts if a in self.secrets}
+        return {"DAILYPLAN_CONFIG": config, "DAILYPLAN_LOCK_FILE": str(self.tmp / "lock"), **secrets, **more}
+
+    def run(self, *argv: str, env: dict[str, str] | None = None) -> Outcome:
+        env = self.env() if env is None else env
+        before = {u: dict(p) for u, p in self.sb.plans.items()}
+        result_file = self.tmp / f"result-{time.monotonic_ns()}.json"
+        args = list(argv)
+        if args and args[0] == "run":
+            args += ["--result", str(result_file)]
+        try:
+            code = main(args, env)
+        except SystemExit as exc:  # argparse's own usage errors
+            code = int(exc.code or 0)
+        captured = self.capfd.readouterr()
+        result = json.loads(result_file.read_text()) if result_file.exists() else None
+        self._check(argv, captured.out + captured.err + (result_file.read_text() if result else ""), before)
+        return Outcome(code, captured.out, captured.err, result)
+
+    def _check(self, argv: tuple[str, ...], text: str, before: dict[str, dict[str, str]]) -> None:
+        forced_day = DAY if "--force" in argv else None
+        if "--date" in argv and forced_day:
+            forced_day = argv[argv.index("--date") + 1]
+        lost = sum(1 for user, plans in before.items() for day, plan in plans.items()
+                   if self.sb.plans.get(user, {}).get(day) != plan and day != forced_day)
+        self.counts["tracebacks"] += text.count("Traceback (most recent call last)")
+        self.counts["secrets_leaked"] += sum(text.count(s) for s in self.secrets.values())
+        self.counts["plans_lost"] += lost
+        for name, value in self.counts.items():
+            self.node.user_properties = [p for p in self.node.user_properties if p[0] != name]
+            self.node.user_properties.append((name, value))
+        assert self.counts == {"tracebacks": 0, "secrets_leaked": 0, "plans_lost": 0}
+
+
+@pytest.fixture
+def h(sandbox: Sandbox, tmp_path: Path, capfd: pytest.CaptureFixture[str],
+      request: pytest.FixtureRequest, sleeps: list[float]) -> Harness:
+    return Harness(sandbox, tmp_path, capfd, request.node)
+
+
+def submits(sb: Sandbox) -> int:
+    return len(sb.requests_by(kind="submit"))
+
+
+# -- faults -----------------------------------------------------------------------------------------
+
+
+@catalogue("fault", "502 then 503 on submit", "retried with backoff, submitted")
+def test_gateway_errors_twice(h: Harness, sleeps: list[float]) -> None:
+    h.sb.faults.submit_errors = [502, 503]
+    o = h.run("run", "--date", DAY)
+    assert (o.code, o.account["status"], o.account["requests"]) == (0, "submitted", 6)
+    assert len(sleeps) == 2
+
+
+@catalogue("fault", "504 on every submit", "failed `network` after 4 tries; exit 1 within a bounded time")
+def test_gateway_errors_always(h: Harness, sleeps: list[float]) -> None:
+    h.sb.faults.submit_errors = [504] * 50
+    started = time.monotonic()
+    o = h.run("run", "--date", DAY)
+    assert (o.code, o.account["status"], o.account["reason"]) == (1, "failed", "network")
+    assert submits(h.sb) == 4 and len(sleeps) == 3
+    assert sum(sleeps) <= 3 * 9  # waits of at most 8 s plus 1 s jitter: under half a minute in all
+    assert time.monotonic() - started < 5  # the rest is fast: nothing else waits
+
+
+@catalogue("fault", "connection reset during submit", "retried, submitted")
+def test_reset_during_submit(h: Harness) -> None:
+    h.sb.faults.resets, h.sb.faults.reset_kind = 1, "submit"
+    o = h.run("run", "--date", DAY)
+    assert (o.code, o.account["status"]) == (0, "submitted")
+    assert [e.status for e in h.sb.requests_by(kind="submit")] == [0, 200]
+
+
+@catalogue("fault", "connection reset during the history read", "retried, submitted")
+def test_reset_during_history(h: Harness) -> None:
+    h.sb.faults.resets, h.sb.faults.reset_kind = 2, "history"
+    o = h.run("run", "--date", DAY)
+    assert (o.code, o.account["status"]) == (0, "submitted")
+    assert [e.status for e in h.sb.requests_by(kind="history")] == [0, 0, 200, 200]
+
+
+@catalogue("fault", "read timeout (latency above site.timeout)", "retried 4 times, then failed `network`")
+def test_read_timeout(h: Harness, sleeps: list[float]) -> None:
+    h.sb.faults.latency_ms = 250
+    o = h.run("run", "--date", DAY, env=h.env(site="timeout = 0.05"))
+    assert (o.code, o.account["reason"]) == (1, "network")
+    assert o.account["message"] == "127.0.0.1 did not answer GET /login within 0.05 s (4 tries)"
+    assert len(sleeps) == 3
+
+
+@catalogue("fault", "session expiring between read and submit", "one new login, submitted")
+def test_session_expires_mid_run(h: Harness) -> None:
+    h.sb.faults.session_ttl = 1
+    o = h.run("run", "--date", DAY)
+    assert (o.code, o.account["status"]) == (0, "submitted")
+    assert [e.kind for e in h.sb.log] == ["login", "history", "submit", "login", "submit",
+                                          "history", "login", "history"]
+    assert h.sb.plans["alice"][DAY].startswith("2026.11.20\n")
+
+
+@catalogue("fault", "a session that ends on every request", "failed `auth` after 3 logins, no loop")
+def test_session_ends_always(h: Harness) -> None:
+    h.sb.faults.session_ttl = 0
+    o = h.run("run", "--date", DAY)
+    assert (o.code, o.account["reason"]) == (1, "auth")
+    assert len(h.sb.requests_by(kind="login")) <= 3
+
+
+@catalogue("fault", "submit answers 修改成功 but stores nothing (once)", "caught by the read-back, resubmitted")
+def test_lost_write_once(h: Harness) -> None:
+    h.sb.faults.lost_writes = 1
+    o = h.run("run", "--date", DAY)
+    assert (o.code, o.account["status"]) == (0, "submitted")
+    assert o.account["message"] == "submitted and read back on the second try"
+
+
+@catalogue("fault", "submit answers 修改成功 but stores nothing (always)", "failed `verify`, run red")
+def test_lost_write_always(h: Harness) -> None:
+    h.sb.faults.lost_writes = 9
+    o = h.run("run", "--date", DAY)
+    assert (o.code, o.account["reason"]) == (1, "verify")
+
+
+@catalogue("fault", "history page layout changed", "failed `site-changed`, nothing submitted")
+def test_layout_changed(h: Harness) -> None:
+    h.sb.faults.layout_changed = True
+    o = h.run("run", "--date", DAY)
+    assert (o.code, o.account["reason"]) == (1, "site-changed")
+    assert submits(h.sb) == 0
+
+
+@catalogue("fault", "wrong password (200 without a cookie)", "failed `auth`, 1 request, never retried")
+def test_wrong_password(h: Harness) -> None:
+    h.secrets["alice"] = "not-the-password-REL"
+    o = h.run("run", "--date", DAY)
+    assert (o.code, o.account["reason"], o.account["requests"]) == (1, "auth", 1)
+
+
+@catalogue("fault", "bearer login answering 401", "failed `auth`, 1 request, never retried")
+def test_bearer_401(h: Harness) -> None:
+    h.sb.faults.login_broken = True
+    o = h.run("run", "--date", DAY, env=h.env(site='auth = "bearer"'))
+    assert (o.code, o.account["reason"], o.account["requests"]) == (1, "auth", 1)
+
+
+@catalogue("fault", "expired JWT in DAILYPLAN_TOKEN_ALICE", "failed `auth` with 'renew' message, 0 requests")
+def test_expired_jwt(h: Harness) -> None:
+    h.secrets["alice_token"] = h.sb.issue_token("alice", exp=int(time.time()) - 3600)
+    env = h.env(site='auth = "bearer"', DAILYPLAN_TOKEN_ALICE=h.secrets["alice_token"])
+    o = h.run("run", "--date", DAY, env=env)
+    assert (o.code, o.account["reason"], o.account["requests"]) == (1, "auth", 0)
+    assert "copy a fresh token from the browser" in o.account["message"]
+
+
+@catalogue("fault", "a plan written by hand before the run", "left untouched (`already-submitted`)")
+def test_hand_written_plan_untouched(h: Harness) -> None:
+    h.sb.plans["alice"][DAY] = "2026.11.20\n我自己写的计划"
+    o = h.run("run", "--date", DAY)
+    assert (o.code, o.account["reason"]) == (0, "already-submitted")
+    assert submits(h.sb) == 0
+
+
+@catalogue("fault", "a plan written by hand, with --force", "replaced, read back")
+def test_force_replaces(h: Harness) -> None:
+    h.sb.plans["alice"][DAY] = "2026.11.20\n我自己写的计划"
+    o = h.run("run", "--date", DAY, "--force")
+    assert (o.code, o.account["status"]) == (0, "submitted")
+    assert o.account["message"] == "replaced the existing plan and read back"
+
+
+@catalogue("fault", "two runs at the same moment on one machine", "one submission: the second waits, then skips")
+def test_overlapping_runs(h: Harness, capfd: pytest.CaptureFixture[str]) -> None:
+    h.sb.faults.latency_ms = 40
+    env = h.env()
+    codes: list[int] = []
+    threads = [threading.Thread(target=lambda: codes.append(main(["run", "--date", DAY], env)))
+               for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    out = capfd.readouterr().out
+    assert codes == [0, 0]
+    assert submits(h.sb) == 1
+    assert out.count("skipped (already-submitted)") == 1 and out.count("alice  submitted") == 1
+    h.run("run", "--date", DAY)  # and the invariants hold afterwards
+
+
+# -- bad input: one line naming the fix, exit 2, no traceback -----------------------------------
+
+GOOD = '[site]\nbase_url = "https://x.example"\n[[accounts]]\nid = "alice"\nusername = "alice"\n'
+BAD_INPUTS = [
+    ("missing config file", ["run", "--config", "nope.toml"], None, "config file nope.toml not found"),
+    ("broken TOML", ["run"], "[site\n", "not valid TOML"),
+    ("unknown key", ["run"], GOOD + "plna = 'x'\n", "unknown key accounts[0].plna (did you mean 'plan'?)"),
+    ("wrong type", ["run"], "parallel = 'many'\n" + GOOD, "parallel must be a whole number ≥ 1, got 'many'"),
+    ("empty accounts", ["run"], "accounts = []\n[site]\nbase_url = 'https://x.example'\n", "no [[accounts]]"),
+    ("duplicate ids", ["run"], GOOD + GOOD.split("\n", 2)[2], "accounts[1].id 'alice' is used twice"),
+    ("bad date in holidays", ["run"], GOOD + "[workday]\nholidays = ['2026-11-31']\n", "'2026-11-31' is not a date"),
+    ("reversed range in leave", ["run"], GOOD + "leave = ['2026-12-28..2026-12-24']\n", "ends before it starts"),
+    ("bad time zone", ["run"], "timezone = 'Beijing'\n" + GOOD, "timezone 'Beijing' is not known"),
+    ("bad URL", ["run"], GOOD.replace("https://x.example", "ftp://x"), "is not an http(s) URL"),
+    ("unknown auth", ["run"], GOOD.replace("[site]", "[site]\nauth = 'basic'"), "site.auth 'basic' is not known"),
+    ("unknown calendar", ["run"], GOOD + "[workday]\ncalendar = 'us'\n", "workday.calendar 'us' is not known"),
+    ("template missing", ["run"], GOOD + "template = 'gone.j2'\n", "template 'gone.j2' not found"),
+    ("template with an undefined name", ["run"], GOOD + "template = 'bad.j2'\n", "'yesterday' is undefined"),
+    ("missing secret", ["run"], GOOD.replace('"alice"', '"carol"'), "set DAILYPLAN_PASSWORD_CAROL"),
+    ("a secret in the config file", ["run"], GOOD + "password = 'hunter2'\n", "secrets do not belong in the config"),
+    ("--date malformed", ["run", "--date", "20/11/2026"], GOOD, "--date '20/11/2026' is not a date"),
+    ("--account not in the config", ["run", "--account", "zed"], GOOD, "--account zed is not in"),
+    ("unknown option", ["run", "--dryrun"], GOOD, "unrecognized arguments: --dryrun"),
+]
+
+
+@pytest.mark.parametrize(("argv", "toml", "expected"), [
+    pytest.param(*rest, id=case, marks=catalogue("input", case, "one line naming the fix, exit 2, nothing sent"))
+    for case, *rest in BAD_INPUTS])
+def test_bad_input(h: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                   argv: list[str], toml: str | None, expected: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bad.j2").write_text("{{ today }}\n{{ yesterday }}\n")
+    if toml is not None:
+        (tmp_path / "dailyplan.toml").write_text(toml)
+    o = h.run(*argv, env={"DAILYPLAN_PASSWORD_ALICE": SECRETS["alice"]})
+    assert o.code == 2
+    lines = o.err.strip().splitlines()
+    assert expected in lines[-1]
+    assert len(lines) == 1 or lines[0].startswith("usage:")  # argparse prints its usage line first
+    assert h.sb.log == []
+
+
+# -- data that must round-trip exactly ----------------------------------------------------------
+
+TRICKY_PLAN = '中文计划 🚀🧪 <script>&amp; "引号" C:\\new\\temp 字面 \\u4fee 与 \\\\ 结尾'
+DATA_CASES = [
+    ("Chinese, emoji outside the BMP, <, &, quotes, C:\\new, a literal \\u", TRICKY_PLAN, PREVIOUS),
+    ("a previous plan with \\r\\n line ends", "计划", {"2026-11-19": "2026.11.19\r\n上次\r\n\r\n更早"}),
+    ("a 20,000-character plan", "长" * 20_000, PREVIOUS),
+    ("an empty previous plan (only blank text)", "计划", {"2026-11-19": "   "}),
+    ("no history at all", "计划", {}),
+]
+
+
+@pytest.mark.parametrize(("plan", "history"), [
+    pytest.param(*rest, id=case, marks=catalogue("data", case, "submitted; stored text equals the rendered plan"))
+    for case, *rest in DATA_CASES])
+def test_data_round_trips_exactly(h: Harness, plan: str, history: dict[str, str]) -> None:
+    h.sb.plans["alice"] = dict(history)
+    o = h.run("run", "--date", DAY, env=h.env(plan=plan))
+    assert (o.code, o.account["status"]) == (0, "submitted")
+    previous = {"2026-11-19": "\n\n2026.11.19\n修复登录 bug", "2026-11-19r": "\n\n2026.11.19\n上次"}
+    tail = previous["2026-11-19r" if "\r" in history.get("2026-11-19", "") else "2026-11-19"]
+    expected = f"2026.11.20\n{plan}" + (tail if history.get("2026-11-19", "").strip() else "")
+    assert h.sb.plans["alice"][DAY] == expected
+
+
+# -- security ---------------------------------------------------------------------------------------
+
+
+@catalogue("security", "TLS verification", "always on; `site.ca_bundle` for a company CA, no switch to turn it off")
+def test_tls_verification_cannot_be_turned_off(h: Harness) -> None:
+    from runner.config import Secret, Site
+    from runner.site import SiteClient
+
+    secret = Secret("password", "x", "DAILYPLAN_PASSWORD")
+    assert SiteClient(Site(base_url="https://x"), "a", secret)._http.verify is True
+    assert SiteClient(Site(base_url="https://x", ca_bundle="/etc/corp.pem"), "a", secret)._http.verify == "/etc/corp.pem"
+    for key in ("verify = false", "insecure = true", "verify_tls = false"):
+        o = h.run("run", "--date", DAY, env=h.env(site=key))
+        assert o.code == 2 and "unknown key site." in o.err
+
+
+@catalogue("security", "credentials in the login URL", "never printed: errors name host and path, not the URL")
+def test_login_url_never_printed(h: Harness) -> None:
+    env = h.env()
+    env["DAILYPLAN_CONFIG"] = env["DAILYPLAN_CONFIG"].replace(h.sb.url, "http://127.0.0.1:9")  # nothing listens
+    o = h.run("run", "--date", DAY, env=env)
+    assert (o.code, o.account["reason"]) == (1, "network")
+    assert o.account["message"] == "could not connect to 127.0.0.1 for GET /login (4 tries)"
+    assert "password=" not in o.out + o.err
