@@ -16,7 +16,7 @@ demo: $(STAMP)  ## run the real pipeline against the bundled sandbox
 	$(BIN)/python -m runner demo
 
 test: $(STAMP)  ## the whole suite, offline, plus lint
-	$(BIN)/ruff check runner tests bench
+	$(BIN)/ruff check runner tests bench docs
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)  ## workflow linters that work offline
