@@ -240,3 +240,17 @@ def test_check_reports_each_account(team: Sandbox, capsys: pytest.CaptureFixture
     assert main(["check"], e) == 2
     assert "bob    bob              missing: set DAILYPLAN_PASSWORD_BOB" in capsys.readouterr().out
     assert "submit" not in [x.kind for x in team.log]
+
+
+def test_warnings_name_the_year_and_the_expiry_date(team: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
+    import time
+
+    soon = int(time.time()) + 3 * 86400
+    e = {"DAILYPLAN_CONFIG": toml(team, "alice").replace("[site]", '[site]\nauth = "bearer"'),
+         "DAILYPLAN_TOKEN_ALICE": team.issue_token("alice", exp=soon), "GITHUB_ACTIONS": "true"}
+    assert run(e, "--dry-run", date="2099-03-02") == 0
+    err = capsys.readouterr().err
+    assert "warning: the chinesecalendar package has no statutory holidays for 2099" in err
+    assert "::warning title=dailyplan::the chinesecalendar package has no statutory holidays for 2099" in err
+    expiry = time.strftime("%Y-%m-%d", time.gmtime(soon))
+    assert f"warning: DAILYPLAN_TOKEN_ALICE expires on {expiry}" in err
