@@ -33,8 +33,8 @@ record: $(STAMP)  ## re-record every HTTP cassette against the in-process sandbo
 	$(BIN)/python -m pytest --record-mode=rewrite tests
 
 lock:  ## refresh the hash-pinned lock files (needs pip-tools)
-	pip-compile -q --generate-hashes --strip-extras -o requirements.lock pyproject.toml
-	pip-compile -q --generate-hashes --strip-extras --extra dev -o requirements-dev.lock pyproject.toml
+	pip-compile -q --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+	pip-compile -q --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links --extra dev -o requirements-dev.lock pyproject.toml
 
 clean:
 	rm -rf $(VENV) build *.egg-info
