@@ -23,6 +23,7 @@ from runner.errors import UsageError
 from runner.workday import DayRange, parse_day_ranges
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "plan.txt.j2"
+DEFAULT_PARALLEL = 8  # polite to a fragile internal server; `parallel` raises it
 SECRETS_HINT = "(repository → Settings → Secrets and variables → Actions, or export it)"
 _FORBIDDEN_KEYS = ("password", "token", "secret")
 
@@ -91,7 +92,7 @@ class Config:
     workday: Workday
     accounts: tuple[Account, ...]
     timezone: str = "Asia/Shanghai"
-    parallel: int = 8
+    parallel: int = DEFAULT_PARALLEL
     source: str = "dailyplan.toml"
 
     @property
@@ -172,7 +173,7 @@ def parse(
         raise v.error(
             f"timezone {timezone!r} is not known; use an IANA name such as 'Asia/Shanghai'"
         ) from None
-    parallel = v.integer(data, "parallel", "", default=8, minimum=1)
+    parallel = v.integer(data, "parallel", "", default=DEFAULT_PARALLEL, minimum=1)
 
     site = _site(v, v.table(data, "site"), env)
     workday = _workday(v, v.table(data, "workday"))

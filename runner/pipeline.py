@@ -134,7 +134,9 @@ def _submit_day(config: Config, account: Account, opts: Options, client: SiteCli
         if stored is not None and normalize(stored) == normalize(text):
             how = "replaced the existing plan" if existing is not None else "submitted"
             again = " on the second try" if attempt == 2 else ""
-            _done(result, "submitted", None, f"{how} and read back{again}")
+            alone = "" if previous else (f"; no earlier plan in the last {config.site.lookback_days} "
+                                         "days, so none was quoted")
+            _done(result, "submitted", None, f"{how} and read back{again}{alone}")
             return
     raise VerifyError(f"the site accepted the plan for {day} but reading it back shows "
                       f"{'nothing' if stored is None else 'different text'}, twice; check it by hand")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -84,8 +85,13 @@ class SiteClient:
         self.requests = 0
         self._http = session or requests.Session()
         self._http.headers["User-Agent"] = USER_AGENT
-        if site.ca_bundle:
-            self._http.verify = site.ca_bundle  # a company CA; verification is never turned off
+        # Proxies and CA bundles from the environment are read once here, not on every request
+        # (requests re-reads the whole environment per call when trust_env is on).
+        self._http.trust_env = False
+        self._http.proxies.update(requests.utils.get_environ_proxies(site.base_url))
+        env_ca = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+        if site.ca_bundle or env_ca:
+            self._http.verify = site.ca_bundle or env_ca  # a company CA; never a switch to turn it off
         self._sleep = sleep
         self._logged_in = False
         self._logins = 0

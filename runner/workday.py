@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 
@@ -102,7 +102,3 @@ def _statutory(day: date) -> Decision:
     kind = "a weekend" if weekend and not holiday_name else "a public holiday"
     return Decision("holiday", f"{day} is {kind} (China's statutory calendar{holiday_name})")
 
-
-def previous_days(day: date, days: int) -> tuple[date, date]:
-    """The history window to read: one request covers today and the lookback."""
-    return day - timedelta(days=days), day

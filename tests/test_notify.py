@@ -152,6 +152,8 @@ def test_a_healthy_run_comments_recovered_and_closes(github, live, vcr, tmp_path
         assert github.issues[0].state_reason == "completed"
 
 
+@pytest.mark.catalogue("fault", "Issues turned off (410, the default in forks)",
+                        "one annotation saying how to turn them on; exit 0, the red run still emails")
 @pytest.mark.vcr
 def test_issues_turned_off_explains_in_one_annotation_and_exits_0(github, vcr, tmp_path, capsys):
     github.issues_enabled = False
@@ -198,6 +200,8 @@ def test_403_with_no_requests_left_waits_for_the_reset_capped_at_a_minute(github
     assert [r["status"]["code"] for r in vcr.responses[:3]] == [403, 403, 200]
 
 
+@pytest.mark.catalogue("fault", "GitHub rate limit (403/429) outlasting the retries during notify",
+                        "waits as GitHub asks (capped), then one explaining line; exit 0")
 @pytest.mark.vcr
 def test_a_rate_limit_that_outlasts_the_retries_is_explained_not_raised(github, vcr, tmp_path,
                                                                          capsys):
@@ -263,6 +267,8 @@ def test_an_open_issue_on_a_later_page_is_found_not_duplicated(github, live, vcr
         assert len(github.issues) == 2
 
 
+@pytest.mark.catalogue("fault", "the GitHub API failing during notify",
+                        "one warning line naming the call; exit 0, so the run's own status stays the verdict")
 @pytest.mark.vcr
 def test_other_api_errors_warn_in_one_line_naming_the_call(github, vcr, tmp_path, capsys):
     env = env_for(github, GITHUB_TOKEN="ghs_wrong", DAILYPLAN_RUN_OUTCOME="failure")

@@ -318,12 +318,16 @@ def test_data_round_trips_exactly(h: Harness, plan: str, history: dict[str, str]
 
 
 @catalogue("security", "TLS verification", "always on; `site.ca_bundle` for a company CA, no switch to turn it off")
-def test_tls_verification_cannot_be_turned_off(h: Harness) -> None:
+def test_tls_verification_cannot_be_turned_off(h: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
     from runner.config import Secret, Site
     from runner.site import SiteClient
 
     secret = Secret("password", "x", "DAILYPLAN_PASSWORD")
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
+    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
     assert SiteClient(Site(base_url="https://x"), "a", secret)._http.verify is True
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/env-ca.pem")  # honoured, as requests does
+    assert SiteClient(Site(base_url="https://x"), "a", secret)._http.verify == "/etc/env-ca.pem"
     assert SiteClient(Site(base_url="https://x", ca_bundle="/etc/corp.pem"), "a", secret)._http.verify == "/etc/corp.pem"
     for key in ("verify = false", "insecure = true", "verify_tls = false"):
         o = h.run("run", "--date", DAY, env=h.env(site=key))

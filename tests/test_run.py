@@ -159,10 +159,13 @@ def test_changed_layout_fails_without_submitting(team: Sandbox, tmp_path: Path) 
     assert "submit" not in [x.kind for x in team.log]
 
 
-def test_no_history_at_all(sandbox: Sandbox) -> None:
+def test_no_history_at_all(sandbox: Sandbox, tmp_path: Path) -> None:
     sandbox.add_account("alice", "pw-alice-CANARY")
-    assert run(env(sandbox, "alice")) == 0
+    out = tmp_path / "r.json"
+    assert run(env(sandbox, "alice"), "--result", str(out)) == 0
     assert sandbox.plans["alice"]["2026-11-20"] == "2026.11.20\n继续重构支付接口"
+    assert json.loads(out.read_text())["accounts"][0]["message"] == (
+        "submitted and read back; no earlier plan in the last 31 days, so none was quoted")
 
 
 def test_previous_workday_found_after_a_long_gap(team: Sandbox) -> None:

@@ -103,6 +103,7 @@ def test_every_action_is_pinned_to_a_full_commit_sha_with_its_version(workflow) 
                 f"{path.name}: {step['uses']} needs a `# vX.Y.Z` comment")
 
 
+@pytest.mark.catalogue("security", "template injection in workflows", "no `${{ }}` inside any `run:`; inputs and secrets via `env:`")
 def test_no_expression_is_spliced_into_a_shell_script(workflow) -> None:
     path, data = workflow
     for step in steps(data):
@@ -159,6 +160,7 @@ def _tool(name: str) -> str:
     return found
 
 
+@pytest.mark.catalogue("security", "zizmor --offline on the workflows", "no findings")
 def test_zizmor_finds_nothing() -> None:
     proc = subprocess.run([_tool("zizmor"), "--offline", "--no-progress", str(WORKFLOWS)],
                           capture_output=True, text=True, timeout=120)
