@@ -182,3 +182,14 @@ def test_jwt_expiry_reads_exp_and_tolerates_non_jwts(alice: Sandbox) -> None:
     assert jwt_expiry(alice.issue_token("alice", exp=1_800_000_000)).expires.timestamp() == 1_800_000_000
     assert jwt_expiry("opaque-token").expires is None
     assert jwt_expiry("a.!!!.c").expires is None
+
+
+def test_proxies_from_the_environment_are_honoured_once_per_client(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.corp:3128")
+    monkeypatch.setenv("NO_PROXY", "intranet.corp")
+    secret = Secret("password", "x", "DAILYPLAN_PASSWORD")
+    outside = SiteClient(Site(base_url="https://routine.example.com"), "a", secret)
+    inside = SiteClient(Site(base_url="https://routine.intranet.corp"), "a", secret)
+    assert outside._http.proxies.get("https") == "http://proxy.corp:3128"
+    assert "https" not in inside._http.proxies
+    assert outside._http.trust_env is False  # not re-read on every request
