@@ -93,6 +93,6 @@ def demo() -> int:
         _show(off, len(sandbox.log))
 
     ok = first.status == "submitted" and again.reason == "already-submitted" and off.requests == 0
-    print("\nNext: copy dailyplan.toml, set DAILYPLAN_PASSWORD, run `dailyplan check`, then "
-          "`dailyplan run --dry-run`." if ok else "\nthe demo did not go as expected (see above)")
+    print("\nNext: edit dailyplan.toml, export DAILYPLAN_PASSWORD, then `python -m runner check` and "
+          "`python -m runner run --dry-run`." if ok else "\nthe demo did not go as expected (see above)")
     return 0 if ok else 1
