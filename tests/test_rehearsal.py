@@ -169,14 +169,18 @@ def dispatch(date: str) -> dict[str, Any]:
     return {"date": date, "dry_run": False, "force": False, "account": ""}
 
 
-def assert_no_leak(run: Rehearsal, password: str) -> None:
+def assert_no_leak(run: Rehearsal, password: str, github: FakeGitHub | None = None) -> None:
     """Neither the site's password nor the GitHub token shows in any step's output or the summary,
-    except in the ``::add-mask::`` line that tells GitHub to hide the password."""
+    except in the ``::add-mask::`` line that tells GitHub to hide the password; and no issue body
+    or comment carries either of them, or the plan's text."""
     for job, steps in run.steps.items():
         for step in steps:
             text = (step.stdout + step.stderr).replace(f"::add-mask::{password}\n", "")
             assert password not in text and TOKEN not in text, (job, step.name)
     assert password not in run.summary
+    for issue in github.issues if github else []:
+        for text in (issue.title, issue.body, *issue.comments):
+            assert password not in text and TOKEN not in text and "继续重构支付接口" not in text
 
 
 def test_a_good_day_files_the_plan_and_opens_no_issue(alice, github, tmp_path) -> None:
@@ -191,6 +195,8 @@ def test_a_good_day_files_the_plan_and_opens_no_issue(alice, github, tmp_path) -
     assert_no_leak(run, PASSWORD)
 
 
+@pytest.mark.catalogue("security", "failure issues opened, commented and closed by the workflow",
+                        "no password, token or plan text in any issue title, body or comment")
 def test_a_failure_opens_an_issue_and_the_next_good_day_closes_it(alice, github, tmp_path) -> None:
     broken = rehearse(tmp_path / "run1", github, secrets_for(alice, "wrong-password"),
                       dispatch("2026-11-20"))
@@ -202,7 +208,7 @@ def test_a_failure_opens_an_issue_and_the_next_good_day_closes_it(alice, github,
     assert (issue.title, issue.state, issue.labels) == (ALICE, "open", ["dailyplan"])
     assert "reason: `auth`" in issue.body and "@alice-gh" in issue.body
     assert "https://github.com/octo/plans/actions/runs/4242" in issue.body
-    assert_no_leak(broken, "wrong-password")
+    assert_no_leak(broken, "wrong-password", github)
 
     fixed = rehearse(tmp_path / "run2", github, secrets_for(alice), dispatch("2026-11-23"))
 
@@ -210,6 +216,7 @@ def test_a_failure_opens_an_issue_and_the_next_good_day_closes_it(alice, github,
     assert f"closed #1: {ALICE}" in fixed.out("notify")
     assert (issue.state, issue.state_reason) == ("closed", "completed")
     assert issue.comments[-1].startswith("Recovered: 2026-11-23 submitted")
+    assert_no_leak(fixed, PASSWORD, github)
 
 
 def test_a_run_that_dies_before_its_result_opens_the_run_issue(alice, github, tmp_path) -> None:
