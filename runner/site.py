@@ -165,6 +165,10 @@ class SiteClient:
             if self._session_ended(resp):
                 raise AuthError(f"the site refused {self.username} right after logging in; "
                                 f"check {self.secret.variable}")
+        if auth and resp.is_redirect:
+            elsewhere = urlsplit(resp.headers.get("Location", "")).path or "?"  # never the query
+            raise Rejected(f"{self._host} redirected {method} {path} to {elsewhere}; if that is "
+                           "your system's login page, set site.login_path to it")
         if resp.status_code >= 500:
             raise NetworkError(f"{self._host} answered {resp.status_code} to {method} {path}")
         if 400 <= resp.status_code < 500 and not (path == self.site.api_login_path

@@ -193,3 +193,12 @@ def test_proxies_from_the_environment_are_honoured_once_per_client(monkeypatch: 
     assert outside._http.proxies.get("https") == "http://proxy.corp:3128"
     assert "https" not in inside._http.proxies
     assert outside._http.trust_env is False  # not re-read on every request
+
+
+def test_a_redirect_elsewhere_names_where_and_the_setting(alice: Sandbox) -> None:
+    c = client(alice, login_path="/sso/login")  # the sandbox's 302 goes to /login, not here
+    c._logged_in = True  # pretend an earlier login worked, so the first request meets the 302
+    with pytest.raises(Rejected) as err:
+        c.history(DAY, DAY)
+    assert str(err.value) == ("127.0.0.1 redirected GET /routine/daily to /login; if that is your "
+                              "system's login page, set site.login_path to it")
