@@ -188,14 +188,15 @@ def _site(v: _Validator, raw: Mapping[str, Any], env: Mapping[str, str]) -> Site
     for name, f in known.items():
         if name not in raw:
             continue
-        if f.type in ("int",):
+        if f.type == "int":
             values[name] = v.integer(raw, name, "site.", minimum=0)
         elif f.type == "float":
             values[name] = v.number(raw, name, "site.")
         else:
             values[name] = v.string(raw, name, "site.")
-    base_url = env.get("DAILYPLAN_BASE_URL", "").strip() or values.get("base_url", "")
-    where = "DAILYPLAN_BASE_URL" if env.get("DAILYPLAN_BASE_URL", "").strip() else "site.base_url"
+    from_env = env.get("DAILYPLAN_BASE_URL", "").strip()
+    base_url = from_env or values.get("base_url", "")
+    where = "DAILYPLAN_BASE_URL" if from_env else "site.base_url"
     if not base_url:
         raise v.error("site.base_url is missing; set it to your system's address, e.g. "
                       "'https://routine.example.com' (or the DAILYPLAN_BASE_URL secret)")
@@ -204,11 +205,8 @@ def _site(v: _Validator, raw: Mapping[str, Any], env: Mapping[str, str]) -> Site
         raise v.error(f"{where} {_shown_url(base_url, where)} is not an http(s) URL; "
                       "use e.g. 'https://routine.example.com'")
     values["base_url"] = base_url.rstrip("/")
-    if values.get("auth", "cookie") not in ("cookie", "bearer"):
-        raise v.error(f"site.auth {values['auth']!r} is not known; use 'cookie' or 'bearer'")
-    if values.get("content_encoding", "json") not in ("json", "plain"):
-        raise v.error(f"site.content_encoding {values['content_encoding']!r} is not known; "
-                      "use 'json' or 'plain'")
+    v.choice(values.get("auth", "cookie"), "site.auth", ("cookie", "bearer"))
+    v.choice(values.get("content_encoding", "json"), "site.content_encoding", ("json", "plain"))
     if values.get("timeout", 1) <= 0:
         raise v.error("site.timeout must be a number of seconds above 0")
     return Site(**values)
@@ -221,13 +219,9 @@ def _shown_url(url: str, where: str) -> str:
 
 def _workday(v: _Validator, raw: Mapping[str, Any]) -> Workday:
     v.keys(raw, "workday.", {"calendar", "quorum", "holidays", "workdays"})
-    calendar = v.string(raw, "calendar", "workday.", default="cn")
-    if calendar not in ("cn", "weekdays"):
-        hint = difflib.get_close_matches(calendar, ["cn", "weekdays"], n=1)
-        did = f" (did you mean {hint[0]!r}?)" if hint else ""
-        raise v.error(f"workday.calendar {calendar!r} is not known{did}; use 'cn' or 'weekdays'")
     return Workday(
-        calendar=calendar,
+        calendar=v.choice(v.string(raw, "calendar", "workday.", default="cn"), "workday.calendar",
+                          ("cn", "weekdays")),
         quorum=v.integer(raw, "quorum", "workday.", default=0, minimum=0),
         holidays=v.days(raw, "holidays", "workday."),
         workdays=v.days(raw, "workdays", "workday."),
@@ -302,6 +296,13 @@ class _Validator:
                 hint = difflib.get_close_matches(key, sorted(allowed), n=1)
                 did = f"did you mean {hint[0]!r}?" if hint else f"known: {', '.join(sorted(allowed))}"
                 raise self.error(f"unknown key {where}{key} ({did})")
+
+    def choice(self, value: str, name: str, allowed: tuple[str, str]) -> str:
+        if value not in allowed:
+            hint = difflib.get_close_matches(value, allowed, n=1)
+            did = f" (did you mean {hint[0]!r}?)" if hint else ""
+            raise self.error(f"{name} {value!r} is not known{did}; use {allowed[0]!r} or {allowed[1]!r}")
+        return value
 
     def table(self, data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
         value = data.get(key, {})
