@@ -18,7 +18,7 @@ from runner.pipeline import Options, run_all
 from runner.plan import check_template
 from runner.report import Reporter
 from runner.site import SiteClient
-from runner.workday import decide, today_in
+from runner.workday import today_in
 
 NOT_CONFIGURED = (
     "dailyplan is not configured here, so nothing was filed. Add the repository secret "
@@ -58,7 +58,7 @@ def run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         reporter.notice(NOT_CONFIGURED)
         return ExitCode.OK
 
-    only = args.account or [a for a in env.get("DAILYPLAN_ACCOUNT", "").replace(",", " ").split()]
+    only = args.account or env.get("DAILYPLAN_ACCOUNT", "").replace(",", " ").split()
     config, accounts = prepare(args.config, env, only)
     date_text = args.date or env.get("DAILYPLAN_DATE", "").strip()
     day = cfg.parse_date(date_text, "--date") if date_text else today_in(config.timezone)
@@ -84,8 +84,7 @@ def check(config_path: str | None, env: Mapping[str, str]) -> int:
     reporter.mask_secrets()
     config, accounts = prepare(config_path, env)
     day = today_in(config.timezone)
-    decision = decide(day, calendar=config.workday.calendar, holidays=config.workday.holidays,
-                      workdays=config.workday.workdays)
+    decision = config.workday.decide(day)
     print(f"config    {config.source}: {len(accounts)} account(s), site {config.site.auth} auth")
     print(f"today     {decision.why}")
     if decision.warning:
@@ -106,7 +105,7 @@ def check(config_path: str | None, env: Mapping[str, str]) -> int:
         finally:
             client.close()
 
-    with ThreadPoolExecutor(max_workers=max(1, min(config.parallel, len(accounts)))) as pool:
+    with ThreadPoolExecutor(max_workers=config.workers(len(accounts))) as pool:
         states = list(pool.map(login, accounts))
     width = max(len(a.id) for a in accounts)
     for account, state in zip(accounts, states, strict=True):

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from runner.errors import UsageError
-from runner.workday import DayRange, parse_day_ranges
+from runner.workday import DayRange, Decision, decide, parse_day_ranges
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "plan.txt.j2"
 DEFAULT_PARALLEL = 8  # polite to a fragile internal server; `parallel` raises it
@@ -71,6 +71,10 @@ class Workday:
     holidays: tuple[DayRange, ...] = ()
     workdays: tuple[DayRange, ...] = ()
 
+    def decide(self, day: date, leave: tuple[DayRange, ...] = ()) -> Decision:
+        return decide(day, calendar=self.calendar, holidays=self.holidays, workdays=self.workdays,
+                      leave=leave)
+
 
 @dataclass(frozen=True)
 class Account:
@@ -95,9 +99,9 @@ class Config:
     parallel: int = DEFAULT_PARALLEL
     source: str = "dailyplan.toml"
 
-    @property
-    def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
+    def workers(self, accounts: int) -> int:
+        """The pool size: never more threads than accounts, never more than `parallel`."""
+        return max(1, min(self.parallel, accounts))
 
 
 @dataclass(frozen=True)

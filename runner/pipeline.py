@@ -21,7 +21,6 @@ from runner.pages import Row
 from runner.plan import PlanContext, normalize, render
 from runner.result import AccountResult, RunResult
 from runner.site import SiteClient, jwt_expiry
-from runner.workday import decide
 
 TOKEN_WARN_DAYS = 7
 
@@ -49,8 +48,8 @@ def run_all(
     client_factory: ClientFactory = default_client,
 ) -> RunResult:
     """Accounts run in a bounded pool: one slow or failing account never holds up the others."""
-    workers = max(1, min(config.parallel, len(accounts)))
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="account") as pool:
+    with ThreadPoolExecutor(max_workers=config.workers(len(accounts)),
+                            thread_name_prefix="account") as pool:
         futures = [pool.submit(run_account, config, a, secrets.get(a.id), opts, client_factory)
                    for a in accounts]
         results = [f.result() for f in futures]
@@ -68,9 +67,7 @@ def run_account(
     result = AccountResult(account.id, "failed", "internal", "", github=account.github)
     client: SiteClient | None = None
     try:
-        decision = decide(opts.day, calendar=config.workday.calendar,
-                          holidays=config.workday.holidays, workdays=config.workday.workdays,
-                          leave=account.leave)
+        decision = config.workday.decide(opts.day, account.leave)
         if decision.warning:
             result.warnings.append(decision.warning)
         if decision.off:
