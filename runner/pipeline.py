@@ -144,7 +144,7 @@ def _plan_on(rows: list[Row], day: date) -> str | None:
 
 
 def _warn_token(secret: Secret, result: AccountResult) -> None:
-    expires = jwt_expiry(secret.value).expires
+    expires = jwt_expiry(secret.value)
     if expires and datetime.now(UTC) < expires < datetime.now(UTC) + timedelta(TOKEN_WARN_DAYS):
         result.warnings.append(f"{secret.variable} expires on {expires:%Y-%m-%d %H:%M} UTC; "
                                "renew the secret before then")

@@ -12,7 +12,6 @@ import base64
 import json
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,7 +19,6 @@ from urllib.parse import urlsplit
 import requests
 import tenacity
 from tenacity import (
-    RetryCallState,
     Retrying,
     retry_if_exception_type,
     stop_after_attempt,
@@ -49,22 +47,17 @@ class _Transient(Exception):
         self.status = status
 
 
-@dataclass(frozen=True)
-class TokenInfo:
-    expires: datetime | None
-
-
-def jwt_expiry(token: str) -> TokenInfo:
+def jwt_expiry(token: str) -> datetime | None:
     """Read a JWT's ``exp`` without verifying it: only to warn early, the server decides."""
     parts = token.split(".")
     if len(parts) != 3:
-        return TokenInfo(None)
+        return None
     try:
         payload = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
         exp = payload.get("exp") if isinstance(payload, dict) else None
-        return TokenInfo(datetime.fromtimestamp(exp, UTC) if isinstance(exp, int | float) else None)
+        return datetime.fromtimestamp(exp, UTC) if isinstance(exp, int | float) else None
     except (ValueError, TypeError, OverflowError, OSError):
-        return TokenInfo(None)
+        return None
 
 
 class SiteClient:
@@ -143,7 +136,7 @@ class SiteClient:
     # -------------------------------------------------------------- plumbing
 
     def _check_token(self) -> None:
-        expires = jwt_expiry(self.secret.value).expires
+        expires = jwt_expiry(self.secret.value)
         if expires and expires <= datetime.now(UTC):
             raise AuthError(f"{self.secret.variable} expired on {expires:%Y-%m-%d %H:%M} UTC; "
                             "copy a fresh token from the browser and update the secret")
@@ -222,8 +215,8 @@ class SiteClient:
         self._http.close()
 
 
-def _tries(stats: dict[str, Any] | RetryCallState) -> str:
-    n = stats.get("attempt_number", MAX_ATTEMPTS) if isinstance(stats, dict) else MAX_ATTEMPTS
+def _tries(stats: dict[str, Any]) -> str:
+    n = stats.get("attempt_number", MAX_ATTEMPTS)
     return f"{n} {'try' if n == 1 else 'tries'}"
 
 
