@@ -85,11 +85,11 @@ def _dispatch(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     from pathlib import Path
 
     if args.command == "sandbox":
-        from runner.sandbox import run_cli
+        from runner.sandbox.cli import run_cli
 
         return run_cli(args.host, args.port, Path(args.state) if args.state else None)
     if args.command == "notify":
-        from runner import notify
+        from runner.github import notify
 
         return notify.run(Path(args.result) if args.result else None, env)
     if args.command == "demo":

@@ -17,7 +17,7 @@ from runner.lock import run_lock
 from runner.pipeline import Options, run_all
 from runner.plan import check_template
 from runner.report import Reporter
-from runner.site import SiteClient
+from runner.site.client import SiteClient
 from runner.workday import today_in
 
 NOT_CONFIGURED = (

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from runner.errors import UsageError
 from runner.workday import DayRange, Decision, decide, parse_day_ranges
 
-DEFAULT_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "plan.txt.j2"
+DEFAULT_TEMPLATE = Path(__file__).resolve().parent / "templates" / "plan.txt.j2"  # package data
 DEFAULT_PARALLEL = 8  # polite to a fragile internal server; `parallel` raises it
 SECRETS_HINT = "(repository → Settings → Secrets and variables → Actions, or export it)"
 _FORBIDDEN_KEYS = ("password", "token", "secret")

@@ -12,6 +12,7 @@ from runner.config import Account, Config, Secret, Site, Workday
 from runner.pipeline import Options, run_all
 from runner.result import AccountResult, console_line
 from runner.sandbox import DEMO_ACCOUNTS, Sandbox, demo_plans
+from runner.status import Reason, Status
 from runner.workday import decide, today_in
 
 TZ = "Asia/Shanghai"
@@ -32,7 +33,7 @@ def _a_public_holiday_before(day: date) -> date:
     for offset in range(1, 800):
         candidate = day - timedelta(days=offset)
         decision = decide(candidate, calendar="cn")
-        if candidate.weekday() < 5 and decision.off == "holiday" and not decision.warning:
+        if candidate.weekday() < 5 and decision.off == Reason.HOLIDAY and not decision.warning:
             return candidate
     return day - timedelta(days=(day.weekday() + 2) % 7 or 7)  # a Saturday
 
@@ -92,7 +93,7 @@ def demo() -> int:
         off = run_all(config, [account], secrets, Options(day=holiday)).accounts[0]
         _show(off, len(sandbox.log))
 
-    ok = first.status == "submitted" and again.reason == "already-submitted" and off.requests == 0
+    ok = first.status == Status.SUBMITTED and again.reason == Reason.ALREADY_SUBMITTED and off.requests == 0
     print("\nNext: edit dailyplan.toml, export DAILYPLAN_PASSWORD, then `python -m runner check` and "
           "`python -m runner run --dry-run`." if ok else "\nthe demo did not go as expected (see above)")
     return 0 if ok else 1

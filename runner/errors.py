@@ -6,58 +6,54 @@ stray exception means: an unexpected one is a bug and is reported as such, not a
 
 from __future__ import annotations
 
-from enum import IntEnum
+from runner.status import ExitCode, Reason
 
-
-class ExitCode(IntEnum):
-    OK = 0  # no account failed
-    FAILED = 1  # at least one account failed
-    USAGE = 2  # bad command line, config or secret: found before any account runs
+__all__ = ["ExitCode", "Reason"]
 
 
 class RunnerError(Exception):
     """Base of everything the runner reports on purpose. ``reason`` is the result's reason."""
 
-    reason = "error"
+    reason: Reason = Reason.INTERNAL
 
 
 class UsageError(RunnerError):
     """Bad input found before any account runs: config, secrets, command line. Exit 2."""
 
-    reason = "config"
+    reason = Reason.CONFIG
 
 
 class ConfigError(RunnerError):
     """A problem with one account's own setup that only shows while it runs (its template)."""
 
-    reason = "config"
+    reason = Reason.CONFIG
 
 
 class AuthError(RunnerError):
     """Wrong password, refused or expired token. Never retried: retrying locks accounts."""
 
-    reason = "auth"
+    reason = Reason.AUTH
 
 
 class NetworkError(RunnerError):
     """The site could not be reached, or kept answering 5xx after the retries ran out."""
 
-    reason = "network"
+    reason = Reason.NETWORK
 
 
 class Rejected(RunnerError):
     """The site understood the request and said no (an error text, or a 4xx)."""
 
-    reason = "rejected"
+    reason = Reason.REJECTED
 
 
 class SiteChanged(RunnerError):
     """A page no longer has the shape the profile expects; submitting blind would be unsafe."""
 
-    reason = "site-changed"
+    reason = Reason.SITE_CHANGED
 
 
 class VerifyError(RunnerError):
     """The site said the plan was saved, but reading it back shows something else."""
 
-    reason = "verify"
+    reason = Reason.VERIFY

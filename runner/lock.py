@@ -14,12 +14,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from runner.errors import RunnerError
+from runner.status import Reason
 
 DEFAULT_WAIT_SECONDS = 300.0
 
 
 class LockTimeout(RunnerError):
-    reason = "locked"
+    reason = Reason.LOCKED
 
 
 def lock_path(env: Mapping[str, str]) -> Path:

@@ -17,10 +17,11 @@ from datetime import UTC, date, datetime, timedelta
 
 from runner.config import Account, Config, Secret
 from runner.errors import RunnerError, VerifyError
-from runner.pages import Row
 from runner.plan import PlanContext, normalize, render
 from runner.result import AccountResult, RunResult
-from runner.site import SiteClient, jwt_expiry
+from runner.site.client import SiteClient, jwt_expiry
+from runner.site.pages import Row
+from runner.status import Reason, Status
 
 TOKEN_WARN_DAYS = 7
 
@@ -56,6 +57,17 @@ def run_all(
     return RunResult(opts.day, config.timezone, results)
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What one account's day came to; ``run_account`` turns it into the result, once."""
+
+    status: Status
+    reason: Reason | None
+    message: str
+    previous_date: date | None = None
+    plan: str | None = None
+
+
 def run_account(
     config: Config,
     account: Account,
@@ -64,66 +76,69 @@ def run_account(
     client_factory: ClientFactory = default_client,
 ) -> AccountResult:
     started = time.monotonic()
-    result = AccountResult(account.id, "failed", "internal", "", github=account.github)
+    warnings: list[str] = []
     client: SiteClient | None = None
+    requests: int | None = None
     try:
         decision = config.workday.decide(opts.day, account.leave)
         if decision.warning:
-            result.warnings.append(decision.warning)
+            warnings.append(decision.warning)
         if decision.off:
-            return _done(result, "skipped", decision.off, decision.why, requests=0)
-        if secret is None:
-            raise RunnerError("no secret")  # the CLI checks secrets first; here for direct callers
-        if secret.kind == "token":
-            _warn_token(secret, result)
-        client = client_factory(config, account, secret)
-        _submit_day(config, account, opts, client, result)
+            outcome = Outcome(Status.SKIPPED, decision.off, decision.why)
+            requests = 0
+        elif secret is None:  # the CLI checks secrets first; here for direct callers
+            raise RunnerError(f"no secret for account {account.id}")
+        else:
+            if secret.kind == "token":
+                warnings.extend(_token_warning(secret))
+            client = client_factory(config, account, secret)
+            outcome = _submit_day(config, account, opts, client)
     except RunnerError as exc:
-        _done(result, "failed", exc.reason, str(exc))
+        outcome = Outcome(Status.FAILED, exc.reason, str(exc))
     except Exception as exc:  # a bug: report it on this account, keep the others running
         if opts.debug:
             traceback.print_exc(file=sys.stderr)
-        _done(result, "failed", "internal",
-              f"unexpected {exc.__class__.__name__}; rerun with --debug and report it")
+        outcome = Outcome(Status.FAILED, Reason.INTERNAL,
+                          f"unexpected {exc.__class__.__name__}; rerun with --debug and report it")
     finally:
         if client is not None:
-            result.requests = client.requests
+            requests = client.requests
             client.close()
-        result.seconds = time.monotonic() - started
-    return result
+    return AccountResult(account.id, outcome.status, outcome.reason, outcome.message,
+                         previous_date=outcome.previous_date, requests=requests,
+                         seconds=time.monotonic() - started, github=account.github,
+                         plan=outcome.plan, warnings=warnings)
 
 
-def _submit_day(config: Config, account: Account, opts: Options, client: SiteClient,
-                result: AccountResult) -> None:
+def _submit_day(config: Config, account: Account, opts: Options, client: SiteClient) -> Outcome:
     day = opts.day
     client.login()
     rows = client.history(day - timedelta(days=config.site.lookback_days), day)
     existing = _plan_on(rows, day)
     previous = next((r for r in rows if r.day < day and r.text.strip()), None)
-    result.previous_date = previous.day if previous else None
+    previous_date = previous.day if previous else None
 
     if existing is not None and not opts.force:
-        _done(result, "skipped", "already-submitted",
-              f"a plan for {day} is already there; left untouched (--force replaces it)")
-        return
+        return Outcome(Status.SKIPPED, Reason.ALREADY_SUBMITTED,
+                       f"a plan for {day} is already there; left untouched (--force replaces it)",
+                       previous_date)
     if config.workday.quorum:
         count = client.team_count(day)
         if count < config.workday.quorum:
-            _done(result, "skipped", "quorum", f"{count} of the required {config.workday.quorum} "
-                  f"teammates have a plan for {day}; not a workday for the team yet")
-            return
+            return Outcome(Status.SKIPPED, Reason.QUORUM,
+                           f"{count} of the required {config.workday.quorum} teammates have a plan "
+                           f"for {day}; not a workday for the team yet", previous_date)
 
     text = render(account.template, PlanContext(
         today=day, plan=account.plan,
         previous_full=previous.text if previous else "",
-        previous_date=previous.day if previous else None,
+        previous_date=previous_date,
         account={"id": account.id, "username": account.username, "github": account.github},
     ))
-    result.plan = text
     if opts.dry_run:
         verb = "would replace the plan" if existing is not None else "would submit"
-        _done(result, "previewed", None, f"dry run: {verb} for {day}; nothing was sent")
-        return
+        return Outcome(Status.PREVIEWED, None, f"dry run: {verb} for {day}; nothing was sent",
+                       previous_date, text)
 
     for attempt in (1, 2):
         client.submit(day, text)
@@ -133,8 +148,8 @@ def _submit_day(config: Config, account: Account, opts: Options, client: SiteCli
             again = " on the second try" if attempt == 2 else ""
             alone = "" if previous else (f"; no earlier plan in the last {config.site.lookback_days} "
                                          "days, so none was quoted")
-            _done(result, "submitted", None, f"{how} and read back{again}{alone}")
-            return
+            return Outcome(Status.SUBMITTED, None, f"{how} and read back{again}{alone}",
+                           previous_date, text)
     raise VerifyError(f"the site accepted the plan for {day} but reading it back shows "
                       f"{'nothing' if stored is None else 'different text'}, twice; check it by hand")
 
@@ -143,16 +158,8 @@ def _plan_on(rows: list[Row], day: date) -> str | None:
     return next((r.text for r in rows if r.day == day and r.text.strip()), None)
 
 
-def _warn_token(secret: Secret, result: AccountResult) -> None:
+def _token_warning(secret: Secret) -> list[str]:
     expires = jwt_expiry(secret.value)
     if expires and datetime.now(UTC) < expires < datetime.now(UTC) + timedelta(TOKEN_WARN_DAYS):
-        result.warnings.append(f"{secret.variable} expires on {expires:%Y-%m-%d %H:%M} UTC; "
-                               "renew the secret before then")
-
-
-def _done(result: AccountResult, status: str, reason: str | None, message: str,
-          requests: int | None = None) -> AccountResult:
-    result.status, result.reason, result.message = status, reason, message
-    if requests is not None:
-        result.requests = requests
-    return result
+        return [f"{secret.variable} expires on {expires:%Y-%m-%d %H:%M} UTC; renew the secret before then"]
+    return []

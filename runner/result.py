@@ -14,14 +14,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-STATUSES = ("submitted", "skipped", "previewed", "failed")
+from runner.status import Reason, Status
+
+ICONS = {Status.SUBMITTED: "✅", Status.SKIPPED: "⏭️", Status.PREVIEWED: "👀", Status.FAILED: "❌"}
 
 
 @dataclass
 class AccountResult:
     id: str
-    status: str
-    reason: str | None
+    status: Status
+    reason: Reason | None
     message: str
     previous_date: date | None = None
     requests: int | None = None
@@ -52,7 +54,7 @@ class RunResult:
 
     @property
     def failed(self) -> bool:
-        return any(a.status == "failed" for a in self.accounts)
+        return any(a.status == Status.FAILED for a in self.accounts)
 
     def as_dict(self) -> dict[str, Any]:
         return {"date": self.date.isoformat(), "timezone": self.timezone,
@@ -72,7 +74,7 @@ class RunResult:
                  "| account | status | reason | message | requests | seconds |",
                  "|---|---|---|---|---:|---:|"]
         for a in self.accounts:
-            icon = {"submitted": "✅", "skipped": "⏭️", "previewed": "👀", "failed": "❌"}[a.status]
+            icon = ICONS[a.status]
             cells = [a.id, f"{icon} {a.status}", a.reason or "", a.message.replace("|", "\\|"),
                      "" if a.requests is None else str(a.requests),
                      "" if a.seconds is None else f"{a.seconds:.2f}"]

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from runner.status import Reason
+
 
 @dataclass(frozen=True)
 class DayRange:
@@ -25,7 +27,7 @@ class DayRange:
 
 @dataclass(frozen=True)
 class Decision:
-    off: str | None  # None: a workday; "leave" | "holiday": a day off, and why
+    off: Reason | None  # None: a workday; else weekend, holiday or leave
     why: str
     warning: str | None = None
 
@@ -64,9 +66,9 @@ def decide(
     leave: Iterable[DayRange] = (),
 ) -> Decision:
     if any(day in r for r in leave):
-        return Decision("leave", f"{day} is in your leave")
+        return Decision(Reason.LEAVE, f"{day} is in your leave")
     if any(day in r for r in holidays):
-        return Decision("holiday", f"{day} is a company day off ([workday] holidays)")
+        return Decision(Reason.HOLIDAY, f"{day} is a company day off ([workday] holidays)")
     if any(day in r for r in workdays):
         return Decision(None, f"{day} is a company workday ([workday] workdays)")
     if calendar == "weekdays":
@@ -78,7 +80,7 @@ def _weekday(day: date, source: str, warning: str | None = None) -> Decision:
     name = day.strftime("%A")
     if day.weekday() < 5:
         return Decision(None, f"{day} is a {name} ({source})", warning)
-    return Decision("holiday", f"{day} is a {name} ({source})", warning)
+    return Decision(Reason.WEEKEND, f"{day} is a {name}, a weekend ({source})", warning)
 
 
 def _statutory(day: date) -> Decision:
@@ -99,6 +101,7 @@ def _statutory(day: date) -> Decision:
     if workday:
         kind = "a make-up workday" if weekend else "a workday"
         return Decision(None, f"{day} is {kind} (China's statutory calendar)")
-    kind = "a weekend" if weekend and not holiday_name else "a public holiday"
-    return Decision("holiday", f"{day} is {kind} (China's statutory calendar{holiday_name})")
+    if weekend and not holiday_name:
+        return Decision(Reason.WEEKEND, f"{day} is a {day:%A}, a weekend (China's statutory calendar)")
+    return Decision(Reason.HOLIDAY, f"{day} is a public holiday (China's statutory calendar{holiday_name})")
 

@@ -12,7 +12,7 @@ import vcr
 
 from runner.config import Secret, Site
 from runner.sandbox import Sandbox
-from runner.site import SiteClient
+from runner.site.client import SiteClient
 
 CASSETTES = Path(__file__).parent / "cassettes"
 LEAKS = [

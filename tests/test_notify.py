@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from fake_github import FakeGitHub
 
-from runner import notify
+from runner.github import notify
 
 TOKEN = "ghs_CANARYnotifytoken123"
 REPO = "octo/plans"

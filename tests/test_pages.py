@@ -5,8 +5,8 @@ import pytest
 
 from runner.config import Site
 from runner.errors import SiteChanged
-from runner.pages import count_team_plans, decode_text, parse_history
 from runner.sandbox import escape_plan
+from runner.site.pages import count_team_plans, decode_text, parse_history
 
 SITE = Site(base_url="http://x")
 TRICKY = '2026.11.20\n中文 🚀 <b>&amp; "quoted" C:\\new \\u4fee typed\r\nend'

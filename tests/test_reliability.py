@@ -320,7 +320,7 @@ def test_data_round_trips_exactly(h: Harness, plan: str, history: dict[str, str]
 @catalogue("security", "TLS verification", "always on; `site.ca_bundle` for a company CA, no switch to turn it off")
 def test_tls_verification_cannot_be_turned_off(h: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
     from runner.config import Secret, Site
-    from runner.site import SiteClient
+    from runner.site.client import SiteClient
 
     secret = Secret("password", "x", "DAILYPLAN_PASSWORD")
     monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)

@@ -81,7 +81,7 @@ def test_dry_run_makes_the_same_skip_decisions(team: Sandbox, tmp_path: Path) ->
 
 @pytest.mark.parametrize(("date", "extra", "reason"), [
     ("2026-10-01", "", "holiday"),            # National Day
-    ("2026-11-21", "", "holiday"),            # a Saturday
+    ("2026-11-21", "", "weekend"),            # a Saturday
     ("2026-11-20", '[workday]\nholidays = ["2026-11-20"]', "holiday"),
 ])
 def test_days_off_make_no_request(team: Sandbox, tmp_path: Path, date: str, extra: str, reason: str) -> None:

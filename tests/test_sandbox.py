@@ -21,8 +21,9 @@ import pytest
 import requests
 from bs4 import BeautifulSoup
 
-from runner import sandbox as sandbox_module
-from runner.sandbox import DEMO_ACCOUNTS, LogEntry, Sandbox, demo_plans, run_cli
+from runner.sandbox import DEMO_ACCOUNTS, LogEntry, Sandbox, demo_plans
+from runner.sandbox import app as sandbox_module
+from runner.sandbox.cli import run_cli
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 # Everything that breaks a naive decoder: CJK, a non-BMP emoji, HTML specials, a Windows path,

@@ -10,7 +10,7 @@ import pytest
 from runner.config import Secret, Site
 from runner.errors import AuthError, NetworkError, Rejected, SiteChanged
 from runner.sandbox import Sandbox
-from runner.site import SiteClient, jwt_expiry
+from runner.site.client import SiteClient, jwt_expiry
 
 DAY = date(2026, 11, 20)
 PASSWORD = "s3cret-CANARY-pw"

@@ -30,7 +30,7 @@ def test_plain_weekend_and_workday() -> None:
 
 def test_weekdays_calendar_ignores_statutory_days() -> None:
     assert decide(date(2026, 10, 1), calendar="weekdays").off is None
-    assert decide(date(2026, 10, 10), calendar="weekdays").off == "holiday"
+    assert decide(date(2026, 10, 10), calendar="weekdays").off == "weekend"
 
 
 def test_company_overrides_beat_the_calendar_and_leave_beats_both() -> None:
@@ -46,7 +46,7 @@ def test_company_overrides_beat_the_calendar_and_leave_beats_both() -> None:
 def test_a_year_without_calendar_data_falls_back_to_weekdays_with_a_warning() -> None:
     monday = decide(date(2099, 3, 2), calendar="cn")
     saturday = decide(date(2099, 3, 7), calendar="cn")
-    assert monday.off is None and saturday.off == "holiday"
+    assert monday.off is None and saturday.off == "weekend"
     assert monday.warning is not None and "2099" in monday.warning
     assert "Monday–Friday" in monday.warning
 

@@ -29,7 +29,7 @@ from tenacity import (
 from runner import __version__
 from runner.config import Secret, Site
 from runner.errors import AuthError, NetworkError, Rejected
-from runner.pages import Row, count_team_plans, parse_history
+from runner.site.pages import Row, count_team_plans, parse_history
 
 TRANSIENT_STATUSES = frozenset({502, 503, 504})
 MAX_ATTEMPTS = 4

@@ -20,21 +20,26 @@ from urllib.parse import quote, urlsplit
 import requests
 import tenacity
 
+from runner.status import Reason, Status, proves_health
+
 ACCOUNT_TITLE = "dailyplan: account {id} is failing"
 RUN_TITLE = "dailyplan: the run failed"
-HEALTHY = ("submitted", "skipped")  # "previewed" (a dry run) proves nothing about submitting
 MAX_ATTEMPTS = 4
 MAX_WAIT = 60.0  # GitHub asks for a minute when it names no time; a scheduled job should not wait longer
 GATEWAY = (502, 503, 504)
 HANDLE = re.compile(r"@?([A-Za-z0-9][A-Za-z0-9-]{0,38})")
 FOOTER = "Every failing run comments here; the next healthy run closes this issue."
 HINTS = {
-    "auth": "the site refused the login: check the DAILYPLAN_PASSWORD_<ID> or DAILYPLAN_TOKEN_<ID> secret.",
-    "network": "the site was out of reach: a runner inside the intranet (DAILYPLAN_RUNS_ON) may help.",
-    "rejected": "the site answered with an error; the message above is its own.",
-    "site-changed": "the site's pages changed shape, so nothing was submitted blind.",
-    "verify": "the site said saved, but the plan read back differs: check it by hand.",
-    "config": "the account's template is missing or failed to render.",
+    Reason.AUTH: "the site refused the login: check the DAILYPLAN_PASSWORD_<ID> or "
+                 "DAILYPLAN_TOKEN_<ID> secret.",
+    Reason.NETWORK: "the site was out of reach: a runner inside the intranet (DAILYPLAN_RUNS_ON) may help.",
+    Reason.REJECTED: "the site answered with an error; the message above is its own.",
+    Reason.SITE_CHANGED: "the site's pages changed shape, so nothing was submitted blind.",
+    Reason.VERIFY: "the site said saved, but the plan read back differs: check it by hand.",
+    Reason.CONFIG: "the account's template is missing or failed to render.",
+    Reason.LOCKED: "another dailyplan run on the same machine held the lock; the next slot retries.",
+    Reason.INTERRUPTED: "the run was stopped before this account finished; the next slot retries.",
+    Reason.INTERNAL: "a bug in dailyplan: rerun with --debug and report it.",
 }
 STATUS_HINTS = {401: "is GITHUB_TOKEN set to the job's token?",
                 403: "give the job `permissions: issues: write`.",
@@ -149,8 +154,8 @@ class Notifier:
 
     def apply(self, report: dict[str, Any] | None, outcome: str) -> None:
         accounts = report.get("accounts", []) if report else []
-        failed = [a for a in accounts if a.get("status") == "failed"]
-        healthy = [a for a in accounts if a.get("status") in HEALTHY]
+        failed = [a for a in accounts if a.get("status") == Status.FAILED]
+        healthy = [a for a in accounts if proves_health(a.get("status", ""), a.get("reason"))]
         run_broken = outcome in ("failure", "cancelled") and not failed
         if not (failed or healthy or run_broken):
             return  # nothing to open and nothing that could close an issue: not even a request
@@ -261,7 +266,7 @@ def run(result: Path | None, env: Mapping[str, str], *, sleep: Callable[[float],
     outcome = env.get("DAILYPLAN_RUN_OUTCOME", "").strip().lower()
     label = env.get("DAILYPLAN_ISSUE_LABEL") or "dailyplan"
     failing = outcome in ("failure", "cancelled") or any(
-        a.get("status") == "failed" for a in (report or {}).get("accounts", []))
+        a.get("status") == Status.FAILED for a in (report or {}).get("accounts", []))
     try:
         Notifier(github, label, run_url, say).apply(report, outcome)
     except IssuesDisabled:

@@ -18,8 +18,6 @@ import json
 import os
 import re
 import secrets
-import socket
-import struct
 import tempfile
 import threading
 import time
@@ -28,36 +26,11 @@ from datetime import date, datetime, timedelta
 from email.message import Message
 from http.client import responses
 from http.cookies import CookieError, SimpleCookie
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-# The demo team: password = username, shown by `python -m runner sandbox`; never real secrets.
-DEMO_ACCOUNTS: dict[str, str] = {
-    u: u for u in ("demo", "lilei", "hanmeimei", "zhangwei", "wangfang")
-}
-# What each demo account "planned" on a day, in turn; no blank lines (a blank line splits a plan).
-_DEMO_WORK: dict[str, list[str]] = {
-    "demo": [
-        "1. 完成登录模块的单元测试\n2. 修复日报导出时的编码问题",
-        "1. 评审 lilei 的合并请求 #42\n2. 补充接口文档中的错误码说明",
-        "1. 排查定时任务偶发超时\n2. 修正 a<b && c 的边界判断",
-        "1. 重构配置加载，去掉全局变量\n2. 和产品确认下周迭代范围",
-    ],
-    "lilei": ["1. 支付回调重试逻辑联调\n2. 写迁移脚本", "1. 压测订单接口\n2. 整理慢查询清单"],
-    "hanmeimei": [
-        "1. 首页改版视觉走查\n2. 修复 iOS 端“返回”按钮错位",
-        "1. 上线 v2.3 🚀\n2. 回访用户反馈",
-    ],
-    "zhangwei": [
-        "1. 搭建测试环境 C:\\new\\env\n2. 编写冒烟用例",
-        "1. 跟进线上告警\n2. 更新值班手册",
-    ],
-    "wangfang": [
-        "1. 季度数据报表\n2. 需求评审会议纪要",
-        "1. 竞品调研：三家同类产品\n2. 用户访谈提纲",
-    ],
-}
+from runner.sandbox.server import _Server
+
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DRAFT = "草稿（未提交）2026-01-05\n周会要点：先别提交"
 _KINDS = {("GET", "/login"): "login", ("POST", "/api/login"): "api-login"}
@@ -440,108 +413,3 @@ class Sandbox:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
-
-
-class _Handler(BaseHTTPRequestHandler):
-    """Thin HTTP glue: read the body, ask the sandbox, write the answer (or reset)."""
-
-    protocol_version = "HTTP/1.1"  # keep-alive; every answer carries Content-Length
-    disable_nagle_algorithm = True  # headers and body go out in two writes; no 40 ms stall
-    server: _Server
-
-    def _handle(self) -> None:
-        try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            length = 0
-        body = self.rfile.read(length) if length > 0 else b""
-        answer = self.server.sandbox._respond(self.command, self.path, self.headers, body)
-        if answer is None:  # RST instead of FIN: the client sees "connection reset by peer"
-            self.close_connection = True
-            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            self.connection.close()
-            return
-        self.send_response(answer.status)
-        self.send_header("Content-Type", answer.content_type)
-        self.send_header("Content-Length", str(len(answer.body)))
-        for name, value in answer.headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(answer.body)
-
-    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _handle
-
-    def log_message(self, format: str, *args: object) -> None:
-        """Quiet: the sandbox keeps its own log, and tests and the CLI own the terminal."""
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 64  # the default 5 drops bursts of clients, who retry a second later
-
-    def __init__(self, address: tuple[str, int], sandbox: Sandbox) -> None:
-        self.sandbox = sandbox
-        if ":" in address[0]:
-            self.address_family = socket.AF_INET6
-        super().__init__(address, _Handler)
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        """Clients that hang up mid-answer are normal here (resets, timeouts); stay quiet."""
-
-
-def _workdays_before(today: date, count: int) -> list[date]:
-    days: list[date] = []
-    day = today
-    while len(days) < count:
-        day -= timedelta(days=1)
-        if day.weekday() < 5:
-            days.append(day)
-    return days[::-1]
-
-
-def demo_plans(today: date) -> dict[str, dict[str, str]]:
-    """Five workdays of believable history per demo account, in the team's two-part shape.
-
-    Each plan is "YYYY.MM.DD\\n<today>\\n\\n<the previous plan's part before its blank line>".
-    Teammates have filed today too, so the workday quorum is met; "demo" has not, so the demo
-    has something to do.
-    """
-    days = _workdays_before(today, 6)
-    plans: dict[str, dict[str, str]] = {}
-    for user, work in _DEMO_WORK.items():
-        head = f"{days[0]:%Y.%m.%d}\n{work[-1]}"
-        mine: dict[str, str] = {}
-        for i, day in enumerate(days[1:] + ([] if user == "demo" else [today])):
-            text = f"{day:%Y.%m.%d}\n{work[i % len(work)]}\n\n{head}"
-            mine[day.isoformat()] = text
-            head = text.split("\n\n")[0]
-        plans[user] = mine
-    return plans
-
-
-def run_cli(host: str, port: int, state: Path | None) -> int:
-    """`python -m runner sandbox`: seed the demo team, say how to reach it, serve until Ctrl-C."""
-    sandbox = Sandbox(host=host, port=port, state_file=state)
-    if not sandbox.accounts:
-        seeded = demo_plans(date.today())
-        for username, password in DEMO_ACCOUNTS.items():
-            sandbox.add_account(username, password, seeded.get(username))
-    sandbox._bind()
-    url = sandbox.url
-    print(f"sandbox serving at {url}  (Ctrl-C stops it)")
-    print(f"state: {state}" if state else "state: in memory, gone when it stops")
-    print("accounts (username / password):")
-    for username, password in sorted(sandbox.accounts.items()):
-        print(f"  {username} / {password}")
-    print("try:")
-    print(f"  curl -i -c jar.txt '{url}/login?username=demo&password=demo'")
-    print(
-        f"  curl -b jar.txt --data-urlencode date={date.today()} "
-        f"--data-urlencode 'content=今日计划' {url}/routine/daily",
-        flush=True,
-    )
-    try:
-        sandbox.serve_forever()
-    except KeyboardInterrupt:
-        print("sandbox stopped")
-    return 0
