@@ -25,7 +25,15 @@ from runner.workday import DayRange, Decision, decide, parse_day_ranges
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent / "templates" / "plan.txt.j2"  # package data
 DEFAULT_PARALLEL = 8  # polite to a fragile internal server; `parallel` raises it
 SECRETS_HINT = "(repository → Settings → Secrets and variables → Actions, or export it)"
-_FORBIDDEN_KEYS = ("password", "token", "secret")
+# Key names that would *hold* a credential (and their near misses). A key that only *names* a field,
+# such as site.password_param or site.token_field, is a documented key and never refused.
+_SECRET_WORDS = {
+    "password": "PASSWORD", "passwd": "PASSWORD", "pwd": "PASSWORD", "pass": "PASSWORD",
+    "passphrase": "PASSWORD", "secret": "PASSWORD", "credentials": "PASSWORD",
+    "token": "TOKEN", "access_token": "TOKEN", "auth_token": "TOKEN", "bearer": "TOKEN",
+    "authorization": "TOKEN", "api_key": "TOKEN", "apikey": "TOKEN", "jwt": "TOKEN",
+    "cookie": "COOKIE", "cookies": "COOKIE", "session": "COOKIE", "session_id": "COOKIE",
+}
 
 
 @dataclass(frozen=True)
@@ -267,22 +275,43 @@ def _accounts(v: _Validator, raw: Any, base: Path) -> tuple[Account, ...]:
     return tuple(accounts)
 
 
+def secret_kind(key: str) -> str | None:
+    """PASSWORD, TOKEN or COOKIE when a key's name says it holds that credential, else None.
+
+    Whole names and close misspellings count (``passwd``, ``pasword``, ``Tokens``), in any
+    spelling of case and separators; names that merely contain a word (``password_param``) do not.
+    """
+    name = key.strip().lower().replace("-", "_").replace(" ", "_")
+    if name in _SECRET_WORDS:
+        return _SECRET_WORDS[name]
+    close = difflib.get_close_matches(name, list(_SECRET_WORDS), n=1, cutoff=0.84)
+    return _SECRET_WORDS[close[0]] if close else None
+
+
 def _refuse_secrets(v: _Validator, data: Mapping[str, Any]) -> None:
-    """A credential in a file gets committed and pushed; refuse it and name the variable instead."""
-    tables: list[tuple[str, Mapping[str, Any], str | None]] = [("", data, None)]
-    if isinstance(data.get("site"), dict):
-        tables.append(("site.", data["site"], None))
-    if isinstance(data.get("accounts"), list):
-        for i, acc in enumerate(data["accounts"]):
-            if isinstance(acc, dict):
-                tables.append((f"accounts[{i}].", acc, str(acc.get("id", ""))))
-    for where, table, account_id in tables:
-        for key in table:
-            if any(word in key.lower() for word in _FORBIDDEN_KEYS):
-                kind = "TOKEN" if "token" in key.lower() else "PASSWORD"
+    """A credential in a file gets committed and pushed; refuse it and name the variable instead.
+
+    Every table is walked (``[site.headers]`` with a ``Cookie`` is as much a secret as a
+    ``password`` key); the keys a table documents are never refused, whatever their names.
+    """
+    documented = {f.name for f in fields(Site)} | {f.name for f in fields(Account)}
+
+    def walk(table: Mapping[str, Any], where: str, account_id: str | None) -> None:
+        for key, value in table.items():
+            kind = None if key in documented and not where.startswith("site.headers") \
+                else secret_kind(str(key))
+            if kind:
                 name = f"DAILYPLAN_{kind}" + (f"_{env_suffix(account_id)}" if account_id else "")
                 raise v.error(f"{where}{key}: secrets do not belong in the config; remove it and "
                               f"set {name} instead {SECRETS_HINT}")
+            if isinstance(value, dict):
+                walk(value, f"{where}{key}.", account_id)
+
+    walk({k: val for k, val in data.items() if k != "accounts"}, "", None)
+    if isinstance(data.get("accounts"), list):
+        for i, acc in enumerate(data["accounts"]):
+            if isinstance(acc, dict):
+                walk(acc, f"accounts[{i}].", str(acc.get("id", "")))
 
 
 class _Validator:

@@ -1,11 +1,13 @@
 """Bad input: one line naming what to fix, exit 2, no traceback; and where config comes from."""
 
+import tomllib
 from pathlib import Path
 
 import pytest
 
 from runner.cli import main
-from runner.config import env_suffix, find_secret, load, secret_env
+from runner.config import env_suffix, find_secret, load, parse, secret_env
+from runner.errors import UsageError
 
 GOOD = """
 [site]
@@ -145,3 +147,21 @@ def test_bearer_prefers_a_ready_token() -> None:
     env = {"DAILYPLAN_PASSWORD_ALICE": "pw", "DAILYPLAN_TOKEN_ALICE": "tok"}
     assert find_secret(config, config.accounts[0], env).kind == "token"
     assert find_secret(config, config.accounts[0], {"DAILYPLAN_PASSWORD_ALICE": "pw"}).kind == "password"
+
+
+@pytest.mark.parametrize("key", ["password_param", "token_field", "cookie_name"])
+def test_keys_that_name_a_field_are_not_taken_for_secrets(key: str, tmp_path: Path) -> None:
+    config = parse(tomllib.loads(GOOD.replace("[site]", f"[site]\n{key} = 'pwd'")), source="t.toml",
+                   base=tmp_path)
+    assert getattr(config.site, key) == "pwd"
+
+
+@pytest.mark.parametrize(("snippet", "line"), [
+    ("[site]\npasswd = 'x'", "site.passwd: secrets do not belong in the config; remove it and set DAILYPLAN_PASSWORD instead"),
+    ("[site]\nCookie = 'x'", "site.Cookie: secrets do not belong in the config; remove it and set DAILYPLAN_COOKIE instead"),
+    ("[site]\npasword = 'x'", "site.pasword: secrets do not belong in the config; remove it and set DAILYPLAN_PASSWORD instead"),
+])
+def test_keys_that_would_hold_a_secret_are_refused_in_any_table(snippet: str, line: str, tmp_path: Path) -> None:
+    with pytest.raises(UsageError) as caught:
+        parse(tomllib.loads(GOOD.replace("[site]", snippet)), source="t.toml", base=tmp_path)
+    assert str(caught.value).startswith(f"t.toml: {line} ")
