@@ -326,8 +326,17 @@ def test_tls_verification_cannot_be_turned_off(h: Harness, monkeypatch: pytest.M
     monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
     monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
     assert SiteClient(Site(base_url="https://x"), "a", secret)._http.verify is True
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/env-ca.pem")  # honoured, as requests does
-    assert SiteClient(Site(base_url="https://x"), "a", secret)._http.verify == "/etc/env-ca.pem"
+    # honoured, as requests does, read once by inputs.py (and a missing file is exit 2)
+    from runner.commands import prepare
+    from runner.inputs import Inputs
+
+    ca = h.tmp / "env-ca.pem"
+    ca.write_text("PEM")
+    config, _ = prepare(None, Inputs.read({**h.env(), "REQUESTS_CA_BUNDLE": str(ca)}, "run"))
+    assert SiteClient(config.site, "a", secret)._http.verify == str(ca)
+    o = h.run("run", "--date", DAY, env={**h.env(), "REQUESTS_CA_BUNDLE": "/etc/nowhere.pem"})
+    assert (o.code, o.err) == (2, "error: REQUESTS_CA_BUNDLE is '/etc/nowhere.pem'; point it at "
+                                  "an existing file (PEM certificates) or unset it\n")
     assert SiteClient(Site(base_url="https://x", ca_bundle="/etc/corp.pem"), "a", secret)._http.verify == "/etc/corp.pem"
     for key in ("verify = false", "insecure = true", "verify_tls = false"):
         o = h.run("run", "--date", DAY, env=h.env(site=key))

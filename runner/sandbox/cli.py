@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import argparse
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
 from runner.sandbox.app import Sandbox
 from runner.sandbox.data import DEMO_ACCOUNTS, demo_plans
+from runner.status import ExitCode
 
 
-def run_cli(host: str, port: int, state: Path | None) -> int:
+def main(args: argparse.Namespace, env: Mapping[str, str]) -> ExitCode:
+    """``dailyplan sandbox``, the shape every command shares."""
+    return run_cli(args.host, args.port, Path(args.state) if args.state else None)
+
+
+def run_cli(host: str, port: int, state: Path | None) -> ExitCode:
     """`python -m runner sandbox`: seed the demo team, say how to reach it, serve until Ctrl-C."""
     sandbox = Sandbox(host=host, port=port, state_file=state)
     if not sandbox.accounts:
@@ -34,4 +42,4 @@ def run_cli(host: str, port: int, state: Path | None) -> int:
         sandbox.serve_forever()
     except KeyboardInterrupt:
         print("sandbox stopped")
-    return 0
+    return ExitCode.OK

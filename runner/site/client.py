@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
@@ -82,9 +81,8 @@ class SiteClient:
         # (requests re-reads the whole environment per call when trust_env is on).
         self._http.trust_env = False
         self._http.proxies.update(requests.utils.get_environ_proxies(site.base_url))
-        env_ca = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
-        if site.ca_bundle or env_ca:
-            self._http.verify = site.ca_bundle or env_ca  # a company CA; never a switch to turn it off
+        if site.ca_bundle:  # a company CA (REQUESTS_CA_BUNDLE reaches it through inputs.py)
+            self._http.verify = site.ca_bundle  # never a switch to turn verification off
         self._sleep = sleep
         self._logged_in = False
         self._logins = 0
