@@ -117,6 +117,7 @@ class Workday:
     quorum: int = 0
     holidays: tuple[DayRange, ...] = ()
     workdays: tuple[DayRange, ...] = ()
+    audit_days: int = 7  # look this many days back for workdays with no plan; 0 turns it off
 
     def decide(self, day: date, leave: tuple[DayRange, ...] = ()) -> Decision:
         return decide(day, calendar=self.calendar, holidays=self.holidays, workdays=self.workdays,
@@ -228,6 +229,9 @@ def parse(
 
     site = _site(v, v.table(data, "site"), env)
     workday = _workday(v, v.table(data, "workday"))
+    if workday.audit_days > site.lookback_days:  # the audit reads the same answer as the run
+        raise v.error(f"workday.audit_days ({workday.audit_days}) is more than site.lookback_days "
+                      f"({site.lookback_days}); lower it or raise site.lookback_days")
     accounts = _accounts(v, data.get("accounts"), base)
     return Config(site, workday, accounts, timezone, parallel, source)
 
@@ -348,13 +352,14 @@ def _shown_url(url: str, where: str) -> str:
 
 
 def _workday(v: _Validator, raw: Mapping[str, Any]) -> Workday:
-    v.keys(raw, "workday.", {"calendar", "quorum", "holidays", "workdays"})
+    v.keys(raw, "workday.", {"calendar", "quorum", "holidays", "workdays", "audit_days"})
     return Workday(
         calendar=v.choice(v.string(raw, "calendar", "workday.", default="cn"), "workday.calendar",
                           ("cn", "weekdays")),
         quorum=v.integer(raw, "quorum", "workday.", default=0, minimum=0),
         holidays=v.days(raw, "holidays", "workday."),
         workdays=v.days(raw, "workdays", "workday."),
+        audit_days=v.integer(raw, "audit_days", "workday.", default=7, minimum=0),
     )
 
 
