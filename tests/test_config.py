@@ -54,7 +54,7 @@ def run_with(tmp_path: Path, capsys: pytest.CaptureFixture[str], toml: str | Non
      "timezone 'Asia/Shangai' is not known; use an IANA name such as 'Asia/Shanghai'"),
     (GOOD.replace("https://routine.example.com", "routine.example.com"),
      "site.base_url 'routine.example.com' is not an http(s) URL; use e.g. 'https://routine.example.com'"),
-    (GOOD.replace("[site]", "[site]\nauth = 'oauth'"), "site.auth 'oauth' is not known; use 'cookie' or 'bearer'"),
+    (GOOD.replace("[site]", "[site]\nauth = 'oauth'"), "site.auth 'oauth' is not known; use 'cookie', 'bearer' or 'cookie-secret'"),
     (GOOD + "\n[workday]\ncalendar = 'cnn'\n",
      "workday.calendar 'cnn' is not known (did you mean 'cn'?); use 'cn' or 'weekdays'"),
     (GOOD + "template = 'mine.j2'\n", "accounts[0] (alice).template 'mine.j2' not found (looked in {tmp}); "
