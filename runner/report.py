@@ -13,7 +13,7 @@ from pathlib import Path
 from runner.result import RunResult, console_line
 from runner.status import Status
 
-_SECRET_PREFIXES = ("DAILYPLAN_PASSWORD", "DAILYPLAN_TOKEN", "DAILYPLAN_BASE_URL")
+_SECRET_PREFIXES = ("DAILYPLAN_PASSWORD", "DAILYPLAN_TOKEN", "DAILYPLAN_COOKIE", "DAILYPLAN_BASE_URL")
 REDACTED = "***"
 
 
