@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from runner.audit import missed_days
 from runner.config import Account, Config, Secret
+from runner.deadline import Deadline
 from runner.errors import RunnerError, VerifyError
 from runner.month import MonthView, month_view
 from runner.plan import PlanContext, normalize, render
@@ -35,13 +36,15 @@ class Options:
     dry_run: bool = False
     force: bool = False
     debug: bool = False
+    deadline: Deadline | None = None  # the run's; requests are clipped to it
 
 
-ClientFactory = Callable[[Config, Account, Secret], SiteClient]
+ClientFactory = Callable[[Config, Account, Secret, Deadline | None], SiteClient]
 
 
-def default_client(config: Config, account: Account, secret: Secret) -> SiteClient:
-    return SiteClient(config.site, account.username, secret)
+def default_client(config: Config, account: Account, secret: Secret,
+                   deadline: Deadline | None) -> SiteClient:
+    return SiteClient(config.site, account.username, secret, deadline=deadline)
 
 
 def run_all(
@@ -95,7 +98,7 @@ def run_account(
         else:
             if secret.kind == "token":
                 warnings.extend(_token_warning(secret))
-            client = client_factory(config, account, secret)
+            client = client_factory(config, account, secret, opts.deadline)
             outcome = _submit_day(config, account, opts, client)
     except RunnerError as exc:
         outcome = Outcome(Status.FAILED, exc.reason, str(exc))
