@@ -69,6 +69,13 @@ COMMANDS = (
             "config by hand. Loopback only unless --host says otherwise.",
             "dailyplan sandbox --port 8765 --state sandbox.json",
             "0 stopped with Ctrl-C, 2 the address cannot be used"),
+    Command("history", "runner.history", "show a month of your plans as a calendar (filed, missed, days off)",
+            "Log each account in, read one month of its plans (one request), and print a calendar "
+            "with a count line, e.g. 'November 2026: 18 of 19 workdays filed, missed 2026-11-18'. "
+            "Nothing is submitted.",
+            "dailyplan history --month 2026-11",
+            "0 every account's month was read, 1 an account could not be read, "
+            "2 config/secret/environment error"),
     Command("notify", "runner.github.notify", "open, comment on or close per-account GitHub issues",
             "Reads the run's result file and keeps one GitHub issue per failing account. Meant "
             "for the workflow's notify job; it never turns a run red.",
@@ -106,7 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
         made[command.name] = sub.add_parser(
             command.name, help=command.summary, description=command.description,
             epilog=_epilog(command), formatter_class=argparse.RawDescriptionHelpFormatter,
-            parents=[with_config if command.name in ("run", "check") else common])
+            parents=[with_config if command.name in ("run", "check", "history") else common])
 
     run = made["run"]
     run.add_argument("--date", metavar="YYYY-MM-DD", help="pretend today is this date")
@@ -120,6 +127,10 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--host", default="127.0.0.1", help="address to bind (default loopback)")
     sandbox.add_argument("--port", type=int, default=8765, help="port (default 8765)")
     sandbox.add_argument("--state", metavar="FILE", help="keep accounts and plans in this JSON file")
+    history = made["history"]
+    history.add_argument("--account", metavar="ID", action="append", help="only this account (repeat)")
+    history.add_argument("--month", metavar="YYYY-MM", help="the month to show (default: this month)")
+    history.add_argument("--date", metavar="YYYY-MM-DD", help="pretend today is this date")
     made["notify"].add_argument("--result", metavar="FILE", help="the result file of the run")
     return parser
 

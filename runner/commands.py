@@ -14,6 +14,7 @@ from pathlib import Path
 
 from runner import config as cfg
 from runner import credentials
+from runner.deadline import Deadline
 from runner.errors import ConfigError, ExitCode, UsageError
 from runner.inputs import Inputs
 from runner.lock import run_lock
@@ -63,6 +64,7 @@ def prepare(config_path: str | None, inputs: Inputs, only: tuple[str, ...] | lis
 def main(args: argparse.Namespace, env: Mapping[str, str]) -> ExitCode:
     """``dailyplan run``."""
     inputs, reporter = start(env, "run")
+    deadline = Deadline.after(inputs.run_deadline)  # from the start: waiting for the lock counts too
     if args.if_configured and not credentials.is_configured(inputs.secrets, inputs.config_text):
         reporter.notice(NOT_CONFIGURED)
         return ExitCode.OK
@@ -75,7 +77,8 @@ def main(args: argparse.Namespace, env: Mapping[str, str]) -> ExitCode:
            else inputs.date or today_in(config.timezone))
     secrets = credentials.find_all(config, accounts, inputs.secrets)
     opts = Options(day=day, dry_run=args.dry_run or inputs.dry_run,
-                   force=args.force or inputs.force, debug=args.debug)
+                   force=args.force or inputs.force, debug=args.debug,
+                   deadline=deadline)
 
     if opts.dry_run:
         result = run_all(config, accounts, secrets, opts)

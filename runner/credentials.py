@@ -11,10 +11,9 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping
 
-from runner.config import Account, Config, Secret, SecretKind, secret_variable
+from runner.config import SECRETS_HINT, Account, Config, Secret, SecretKind, secret_variable
 from runner.errors import UsageError
 
-SECRETS_HINT = "(repository → Settings → Secrets and variables → Actions, or export it)"
 # The kinds each site.auth accepts, in the order they are tried. An auth not listed takes a password.
 KINDS_FOR_AUTH: dict[str, tuple[SecretKind, ...]] = {
     "cookie": (SecretKind.PASSWORD,),

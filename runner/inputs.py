@@ -125,17 +125,19 @@ class Variable:
     secret: bool = False  # never echo its value
 
 
-RUN, CHECK, NOTIFY = "run", "check", "notify"
+RUN, CHECK, NOTIFY, HISTORY = "run", "check", "notify", "history"
+SITE = (RUN, CHECK, HISTORY)  # the commands that log in to the team system
+DEFAULT_RUN_SECONDS = 480.0  # the workflow step's timeout is 10 minutes
 VARIABLES: tuple[Variable, ...] = (
-    Variable("DAILYPLAN_PASSWORD[_<ID>]", "secrets", (RUN, CHECK),
+    Variable("DAILYPLAN_PASSWORD[_<ID>]", "secrets", SITE,
              "an account's password (DAILYPLAN_TOKEN_<ID> for a bearer token, DAILYPLAN_COOKIE_<ID> "
              "for a session cookie)", secret=True),
-    Variable("DAILYPLAN_SECRETS", "secrets", (RUN, CHECK),
+    Variable("DAILYPLAN_SECRETS", "secrets", SITE,
              "several NAME=value lines in one secret, for teams", secret=True),
-    Variable("DAILYPLAN_CONFIG_FILE", "config_file", (RUN, CHECK), "the config file's path"),
-    Variable("DAILYPLAN_CONFIG", "config_text", (RUN, CHECK), "the whole dailyplan.toml as text",
+    Variable("DAILYPLAN_CONFIG_FILE", "config_file", SITE, "the config file's path"),
+    Variable("DAILYPLAN_CONFIG", "config_text", SITE, "the whole dailyplan.toml as text",
              parse=lambda raw: strip_bom(raw) if raw.strip() else None),
-    Variable("DAILYPLAN_BASE_URL", "base_url", (RUN, CHECK),
+    Variable("DAILYPLAN_BASE_URL", "base_url", SITE,
              "the team system's address, kept secret (overrides site.base_url)", secret=True),
     Variable("DAILYPLAN_ACCOUNT", "accounts", (RUN,), "only these account ids (comma-separated)",
              parse=_ids),
@@ -145,15 +147,17 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("DAILYPLAN_LOCK_FILE", "lock_file", (RUN,), "the run lock's path"),
     Variable("DAILYPLAN_LOCK_WAIT", "lock_wait", (RUN,),
              "how long to wait for another run's lock (seconds, or 5m; default 300)", parse=_seconds),
+    Variable("DAILYPLAN_RUN_DEADLINE", "run_deadline", (RUN,),
+             "the run stops itself after this long (seconds, or 8m; default 480)", parse=_seconds),
     Variable("DAILYPLAN_RUN_OUTCOME", "run_outcome", (NOTIFY,), "the run job's result",
              parse=_outcome),
     Variable("DAILYPLAN_ISSUE_LABEL", "issue_label", (NOTIFY,),
              "the label of failure issues (default dailyplan)", parse=_label),
-    Variable("REQUESTS_CA_BUNDLE", "ca_bundle", (RUN, CHECK), "a company CA bundle (PEM)",
+    Variable("REQUESTS_CA_BUNDLE", "ca_bundle", SITE, "a company CA bundle (PEM)",
              parse=_existing),
-    Variable("CURL_CA_BUNDLE", "ca_bundle", (RUN, CHECK), "used when REQUESTS_CA_BUNDLE is unset",
+    Variable("CURL_CA_BUNDLE", "ca_bundle", SITE, "used when REQUESTS_CA_BUNDLE is unset",
              parse=_existing),
-    Variable("GITHUB_ACTIONS", "actions", (RUN, CHECK, NOTIFY), "set by Actions",
+    Variable("GITHUB_ACTIONS", "actions", (*SITE, NOTIFY), "set by Actions",
              parse=lambda raw: raw.strip() == "true"),
     Variable("GITHUB_STEP_SUMMARY", "step_summary", (RUN,), "set by Actions"),
     Variable("GITHUB_EVENT_PATH", "event_path", (RUN,), "set by Actions (is the repository public?)"),
@@ -185,6 +189,7 @@ class Inputs:
     force: bool = False
     lock_file: str = ""
     lock_wait: float = 300.0
+    run_deadline: float = DEFAULT_RUN_SECONDS
     run_outcome: str = ""
     issue_label: str = ""
     ca_bundle: str | None = None
@@ -200,7 +205,7 @@ class Inputs:
     @classmethod
     def read(cls, env: Mapping[str, str], command: str) -> Inputs:
         """Parse what ``command`` reads, or raise UsageError naming the first bad variable."""
-        merged = _merged(env) if command in (RUN, CHECK) else dict(env)
+        merged = _merged(env) if command in SITE else dict(env)
         values: dict[str, Any] = {}
         for var in VARIABLES:
             if command not in var.commands or var.field == "secrets" or var.name not in merged:
@@ -212,7 +217,7 @@ class Inputs:
             except ValueError as exc:
                 shown = "(hidden)" if var.secret else repr(merged[var.name].strip())
                 raise UsageError(f"{var.name} is {shown}; {exc}") from None
-        if command in (RUN, CHECK):
+        if command in SITE:
             values["secrets"] = {k: v for k, v in merged.items()
                                  if k.startswith("DAILYPLAN_") and k not in PLAIN_NAMES
                                  and k not in ("DAILYPLAN_SECRETS", "DAILYPLAN_CONFIG")}

@@ -16,7 +16,7 @@ from runner.errors import UsageError
 from runner.inputs import Inputs
 from runner.output import check_writable, stamp, wants_timestamps, workflow_command
 from runner.redact import Redactor
-from runner.result import RunResult, console_line
+from runner.result import RunResult, console_line, missed_line
 from runner.status import Status
 
 TITLE = "dailyplan"
@@ -90,6 +90,8 @@ class Reporter:
             self.line(console_line(account, width))
             if show_plans and not hide_plans and account.plan is not None:
                 self.line("\n".join("    │ " + line for line in account.plan.splitlines()))
+            if account.missed:
+                self.line(missed_line(account))
             if self.actions and account.status == Status.FAILED:
                 print(workflow_command("error", f"{account.reason}: {account.message}",
                                        title=f"{TITLE} {account.id}"), file=self.out, flush=True)
