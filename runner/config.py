@@ -12,7 +12,7 @@ import difflib
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, time
 from enum import StrEnum
 from pathlib import Path
@@ -147,6 +147,8 @@ class Config:
     timezone: str = "Asia/Shanghai"
     parallel: int = DEFAULT_PARALLEL
     source: str = "dailyplan.toml"
+    base: Path = Path(".")  # the folder relative paths start from
+    text: str = field(default="", repr=False)  # the TOML itself, so messages can name its lines
 
     def workers(self, accounts: int) -> int:
         """The pool size: never more threads than accounts, never more than `parallel`."""
@@ -220,7 +222,7 @@ def load(path: str | None, env: Inputs | Mapping[str, str]) -> Config:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"{source}: not valid TOML: {exc}") from None
-    return parse(data, source=source, base=base, base_url=inputs.base_url)
+    return replace(parse(data, source=source, base=base, base_url=inputs.base_url), text=text)
 
 
 def parse(data: Mapping[str, Any], *, source: str, base: Path, base_url: str = "") -> Config:
@@ -247,7 +249,7 @@ def parse(data: Mapping[str, Any], *, source: str, base: Path, base_url: str = "
         raise v.error(f"workday.audit_days ({workday.audit_days}) is more than site.lookback_days "
                       f"({site.lookback_days}); lower it or raise site.lookback_days")
     accounts = _accounts(v, data.get("accounts"), base)
-    return Config(site, workday, accounts, timezone, parallel, source)
+    return Config(site, workday, accounts, timezone, parallel, source, base)
 
 
 _SITE_CHOICES = {

@@ -20,7 +20,7 @@ from runner.config import Account, Config, Secret
 from runner.deadline import Deadline
 from runner.errors import RunnerError, VerifyError
 from runner.month import MonthView, month_view
-from runner.plan import PlanContext, normalize, render
+from runner.plan import context_for, normalize, previous_plan, render
 from runner.result import AccountResult, RunResult
 from runner.site.client import SiteClient, jwt_expiry
 from runner.site.pages import Row
@@ -152,7 +152,7 @@ def _file_plan(config: Config, account: Account, opts: Options, client: SiteClie
                rows: list[Row]) -> Outcome:
     day = opts.day
     existing = _plan_on(rows, day)
-    previous = next((r for r in rows if r.day < day and r.text.strip()), None)
+    previous = previous_plan(rows, day)
     previous_date = previous.day if previous else None
 
     if existing is not None and not opts.force:
@@ -166,12 +166,8 @@ def _file_plan(config: Config, account: Account, opts: Options, client: SiteClie
                            f"{count} of the required {config.workday.quorum} teammates have a plan "
                            f"for {day}; not a workday for the team yet", previous_date)
 
-    text = render(account.template, PlanContext(
-        today=day, plan=account.plan,
-        previous_full=previous.text if previous else "",
-        previous_date=previous_date,
-        account={"id": account.id, "username": account.username, "github": account.github},
-    ))
+    text = render(account.template, context_for(account, day, previous.text if previous else "",
+                                                previous_date))
     if opts.dry_run:
         verb = "would replace the plan" if existing is not None else "would submit"
         return Outcome(Status.PREVIEWED, None, f"dry run: {verb} for {day}; nothing was sent",

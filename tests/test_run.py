@@ -237,7 +237,7 @@ def test_check_reports_each_account(team: Sandbox, capsys: pytest.CaptureFixture
     e["DAILYPLAN_PASSWORD_BOB"] = "wrong"
     assert main(["check"], e) == 1
     out = capsys.readouterr().out
-    assert "alice  alice            ready (logged in with DAILYPLAN_PASSWORD_ALICE)" in out
+    assert "alice  alice            ready (logged in with DAILYPLAN_PASSWORD_ALICE and read the history)\n" in out
     assert "bob    bob              login failed (auth)" in out
     del e["DAILYPLAN_PASSWORD_BOB"]
     assert main(["check"], e) == 2
