@@ -12,17 +12,20 @@ import time
 import traceback
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
+from runner.audit import missed_days
 from runner.config import Account, Config, Secret
 from runner.deadline import Deadline
 from runner.errors import RunnerError, SiteChanged, VerifyError
+from runner.month import MonthView, month_view
 from runner.plan import PlanContext, normalize, render
 from runner.result import AccountResult, RunResult
 from runner.site.client import SiteClient, jwt_expiry
 from runner.site.pages import Row
 from runner.status import Reason, Status
+from runner.workday import Decision
 
 TOKEN_WARN_DAYS = 7
 
@@ -69,6 +72,7 @@ class Outcome:
     message: str
     previous_date: date | None = None
     plan: str | None = None
+    audit: Audit | None = None  # what the history read showed of recent days, when it was read
 
 
 def run_account(
@@ -110,13 +114,43 @@ def run_account(
     return AccountResult(account.id, outcome.status, outcome.reason, outcome.message,
                          previous_date=outcome.previous_date, requests=requests,
                          seconds=time.monotonic() - started, github=account.github,
-                         plan=outcome.plan, warnings=warnings)
+                         plan=outcome.plan, warnings=warnings,
+                         missed=list(outcome.audit.missed) if outcome.audit else None,
+                         filed=sorted(outcome.audit.filed) if outcome.audit else None,
+                         month=outcome.audit.month if outcome.audit else None)
+
+
+@dataclass(frozen=True)
+class Audit:
+    """The recent days the ranged history read showed: for the missed-day audit and the month view."""
+
+    filed: frozenset[date]
+    missed: tuple[date, ...]
+    month: MonthView
+
+
+def _audit(config: Config, account: Account, day: date, rows: list[Row], outcome: Outcome) -> Audit:
+    filed = frozenset(r.day for r in rows if r.text.strip())
+    if outcome.status == Status.SUBMITTED:
+        filed |= {day}  # read back a moment ago
+
+    def decide(d: date) -> Decision:
+        return config.workday.decide(d, account.leave)
+
+    return Audit(filed, tuple(missed_days(filed, day, decide, config.workday.audit_days)),
+                 month_view(day.year, day.month, filed, day, decide))
 
 
 def _submit_day(config: Config, account: Account, opts: Options, client: SiteClient) -> Outcome:
-    day = opts.day
     client.login()
-    rows = client.history(day - timedelta(days=config.site.lookback_days), day)
+    rows = client.history(opts.day - timedelta(days=config.site.lookback_days), opts.day)
+    outcome = _file_plan(config, account, opts, client, rows)
+    return replace(outcome, audit=_audit(config, account, opts.day, rows, outcome))
+
+
+def _file_plan(config: Config, account: Account, opts: Options, client: SiteClient,
+               rows: list[Row]) -> Outcome:
+    day = opts.day
     # The ranged read may prove a plan is there, never that it is not: a paged or oldest-first
     # answer can leave today out. Absence is only ever read from a query for today alone.
     existing = _plan_on(rows, day)
