@@ -331,6 +331,29 @@ def test_history_ignoring_the_dates_is_site_changed(h: Harness) -> None:
     assert submits(h.sb) == 0
 
 
+TEAM_PAGES = [
+    ("a login form", '<html><head><title>登录</title></head><body><form><input name="username">'
+                     '<input type="password" name="password"></form></body></html>'),
+    ("a permission page", "<html><head><title>403 无权限</title></head><body><h1>无权访问团队计划"
+                          "</h1></body></html>"),
+    ("a redesign without the entries", '<html><body><ul class="members"><li>alice</li>'
+                                       "<li>bob</li></ul></body></html>"),
+]
+
+
+@pytest.mark.parametrize("page", [
+    pytest.param(page, id=case, marks=catalogue(
+        "fault", f"quorum set, the team page is {case}",
+        "failed `site-changed` (never `skipped quorum`), nothing submitted, run red"))
+    for case, page in TEAM_PAGES])
+def test_team_page_without_entries_is_site_changed(h: Harness, page: str) -> None:
+    h.sb.faults.team_page = page
+    o = h.run("run", "--date", DAY, env=h.env(extra="[workday]\nquorum = 1"))
+    assert (o.code, o.account["status"], o.account["reason"]) == (1, "failed", "site-changed")
+    assert o.account["message"].startswith("the team page has no 'textarea' entries")
+    assert submits(h.sb) == 0
+
+
 @catalogue("fault", "a plan written by hand, with --force", "replaced, read back")
 def test_force_replaces(h: Harness) -> None:
     h.sb.plans["alice"][DAY] = "2026.11.20\n我自己写的计划"

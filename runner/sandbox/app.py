@@ -54,6 +54,8 @@ class Faults:
     history_page: int | None = None  # the history lists only the first N rows of the range
     history_oldest_first: bool = False  # the history lists the oldest day first
     history_ignores_dates: bool = False  # the history ignores start/end and lists every plan
+    team_page: str | None = None  # the team page answered with this HTML instead (a login form,
+    # a permission page, a redesign without the entries)
     drip_ms: int = 0  # every answer's body goes out one byte every N ms (a stuck proxy)
     gzip_answers: bool = False  # answers are sent gzip-compressed (Content-Encoding: gzip)
     gzip_bomb: str | None = None  # answers to this kind are a small gzip inflating to 64 MB
@@ -81,6 +83,8 @@ class _Answer:
     history_page: int | None = None  # the history lists only the first N rows of the range
     history_oldest_first: bool = False  # the history lists the oldest day first
     history_ignores_dates: bool = False  # the history ignores start/end and lists every plan
+    team_page: str | None = None  # the team page answered with this HTML instead (a login form,
+    # a permission page, a redesign without the entries)
     drip_ms: int = 0  # the glue writes the body a byte at a time, this far apart
 
 
@@ -439,6 +443,8 @@ class Sandbox:
         day = _parse_date(_first(query, "date"))
         if day is None:
             return _json("日期格式错误")
+        if self.faults.team_page is not None:
+            return _html(self.faults.team_page)
         rows = []
         for member in sorted(self.accounts):
             text = self.plans.get(member, {}).get(day.isoformat())
