@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import requests
 
 from runner.config import Secret, Site
+from runner.deadline import Deadline
 from runner.errors import AuthError, NetworkError, Rejected
 from runner.site.auth import ended_message, jwt_expiry, log_in, page_text, session_ended
 from runner.site.http import Transport
@@ -39,12 +40,13 @@ class SiteClient:
         *,
         session: requests.Session | None = None,
         sleep: Callable[[float], None] | None = None,
+        deadline: Deadline | None = None,
     ) -> None:
         self.site = site
         self.username = username
         self.secret = secret
         self.transport = Transport(site.base_url, timeout=site.timeout, ca_bundle=site.ca_bundle,
-                                   session=session, sleep=sleep)
+                                   session=session, sleep=sleep, deadline=deadline)
         self._http = self.transport.session  # cookies and the bearer header live on the session
         self._http.headers.update(dict(site.headers))
         self._logged_in = False
