@@ -87,7 +87,8 @@ class SiteClient:
             bad = exc.object[exc.start:exc.end] if isinstance(exc.object, str) else "?"
             raise Rejected(f"the plan for {day} holds {bad!r}, which site.form_charset "
                            f"{self.site.form_charset!r} cannot encode; take it out of the plan") from None
-        resp = self._send(req.method, req.path, **req.kwargs)
+        resp = self._send(req.method, req.path, rebuild=lambda: submit_request(
+            self.site, day, text, self._csrf).kwargs, **req.kwargs)
         said = page_text(resp)
         if not succeeded(self.site, said):
             shown = answer_text(said) if not self.site.success_field else said.strip()
@@ -103,8 +104,13 @@ class SiteClient:
                           or self._http.cookies.get(self.site.csrf_field) or self._csrf)
         return text
 
+    def _refresh_csrf(self) -> None:
+        """After a new login the token a form needs is on the pages, not the login page: read one."""
+        today = date.today()
+        self.history(today, today)
+
     def _send(self, method: str, path: str, *, auth: bool = True, params: dict[str, str] | None = None,
-              **kwargs: Any) -> requests.Response:
+              rebuild: Callable[[], dict[str, Any]] | None = None, **kwargs: Any) -> requests.Response:
         if auth and not self._logged_in:
             self.login()
         if params is not None:  # a configured path may carry a fixed query of its own
@@ -116,6 +122,10 @@ class SiteClient:
             if self._fresh or self.secret.kind in ("cookie", "token") or self._logins >= MAX_LOGINS:
                 raise AuthError(ended_message(self.site, self.username, self.secret, self._fresh))
             self.login()
+            if rebuild is not None:  # a form carrying a CSRF token: the new session's token
+                if self.site.csrf_field:
+                    self._refresh_csrf()
+                kwargs = rebuild()
             resp = self.transport.send(method, path, **kwargs)
             if session_ended(self.site, resp):
                 raise AuthError(ended_message(self.site, self.username, self.secret, True))
