@@ -19,6 +19,7 @@ examples:
   dailyplan check                       validate dailyplan.toml and secrets, log each account in
   dailyplan run --dry-run               show what today's plan would be; submit nothing
   dailyplan run --date 2026-11-20       file the plan for that date (Asia/Shanghai by default)
+  dailyplan learn recording.har         write dailyplan.toml from a browser recording
   dailyplan demo                        the whole pipeline against the bundled sandbox
   dailyplan sandbox --port 8765         serve the sandbox to experiment with
 
@@ -54,6 +55,14 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--host", default="127.0.0.1", help="address to bind (default loopback)")
     sandbox.add_argument("--port", type=int, default=8765, help="port (default 8765)")
     sandbox.add_argument("--state", metavar="FILE", help="keep accounts and plans in this JSON file")
+
+    learn = sub.add_parser("learn", help="write dailyplan.toml from a browser recording (HAR)")
+    learn.add_argument("recording", metavar="RECORDING.har", help="the Network panel's HAR export")
+    learn.add_argument("--id", metavar="ID", help="the account's id (default: the username found)")
+    learn.add_argument("--out", metavar="FILE", default="dailyplan.toml",
+                       help="where to write (default dailyplan.toml; - for standard output)")
+    learn.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    learn.add_argument("--strict", action="store_true", help="exit 2 when a moment is missing")
 
     notify = sub.add_parser("notify", help="open, comment on or close per-account GitHub issues")
     notify.add_argument("--result", metavar="FILE", help="the result file of the run")
@@ -92,6 +101,11 @@ def _dispatch(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         from runner.github import notify
 
         return notify.run(Path(args.result) if args.result else None, env)
+    if args.command == "learn":
+        from runner.learn.command import run as learn
+
+        return learn(args.recording, given_id=args.id, out=args.out, force=args.force,
+                     strict=args.strict)
     if args.command == "demo":
         from runner.demo import demo
 
