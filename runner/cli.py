@@ -64,6 +64,16 @@ def build_parser() -> argparse.ArgumentParser:
     learn.add_argument("--force", action="store_true", help="replace FILE if it exists")
     learn.add_argument("--strict", action="store_true", help="exit 2 when a moment is missing")
 
+    history = sub.add_parser(
+        "history", help="show a month of your plans as a calendar (filed, missed, days off)",
+        description="Log each account in, read one month of its plans (one request), and print a "
+        "calendar with a count line, e.g. 'November 2026: 18 of 19 workdays filed, missed "
+        "2026-11-18'. Nothing is submitted. Example: dailyplan history --month 2026-11")
+    history.add_argument("--config", metavar="FILE", help="config file (default: dailyplan.toml)")
+    history.add_argument("--account", metavar="ID", action="append", help="only this account (repeat)")
+    history.add_argument("--month", metavar="YYYY-MM", help="the month to show (default: this month)")
+    history.add_argument("--date", metavar="YYYY-MM-DD", help="pretend today is this date")
+
     notify = sub.add_parser("notify", help="open, comment on or close per-account GitHub issues")
     notify.add_argument("--result", metavar="FILE", help="the result file of the run")
     return parser
@@ -110,6 +120,10 @@ def _dispatch(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         from runner.demo import demo
 
         return demo()
+    if args.command == "history":
+        from runner import history
+
+        return history.main(args, env)
     from runner import commands
 
     if args.command == "check":

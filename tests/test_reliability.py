@@ -148,6 +148,68 @@ def test_read_timeout(h: Harness, sleeps: list[float]) -> None:
     assert len(sleeps) == 3
 
 
+@catalogue("fault", "an answer dripping one byte every 40 ms (stuck proxy)",
+           "cut at site.timeout for the whole answer, 4 tries, failed `network` in bounded time")
+def test_dripping_answer(h: Harness, sleeps: list[float]) -> None:
+    h.sb.faults.drip_ms = 40
+    started = time.monotonic()
+    o = h.run("run", "--date", DAY, env=h.env(site="timeout = 0.3"))
+    assert (o.code, o.account["reason"], o.account["requests"]) == (1, "network", 4)
+    assert o.account["message"] == ("127.0.0.1 was still sending its answer to GET /login after "
+                                    "0.3 s (site.timeout, 4 tries)")
+    assert time.monotonic() - started < 3
+
+
+@catalogue("fault", "a gzip answer inflating to 64 MB (compression bomb)",
+           "stops reading at 10 MB decompressed, failed `network`, nothing submitted")
+def test_gzip_bomb(h: Harness) -> None:
+    h.sb.faults.gzip_bomb = "history"
+    o = h.run("run", "--date", DAY)
+    assert (o.code, o.account["reason"]) == (1, "network")
+    assert o.account["message"] == ("127.0.0.1's answer to GET /routine/daily is over 10 MB once "
+                                    "decompressed; stopped reading it")
+    assert submits(h.sb) == 0
+
+
+@catalogue("fault", "every answer gzip-compressed", "read as usual, submitted")
+def test_gzip_answers(h: Harness) -> None:
+    h.sb.faults.gzip_answers = True
+    o = h.run("run", "--date", DAY)
+    assert (o.code, o.account["status"]) == (0, "submitted")
+
+
+@catalogue("fault", "429 with Retry-After: 7 on the login", "waits 7 s as told (once), then submitted")
+def test_rate_limited_within_budget(h: Harness, sleeps: list[float]) -> None:
+    h.sb.faults.rate_limits = [7]
+    o = h.run("run", "--date", DAY)
+    assert (o.code, o.account["status"]) == (0, "submitted")
+    assert sleeps == [7]
+
+
+@catalogue("fault", "429 with Retry-After: 3600", "failed `network` at once, naming the wait; no sleeping")
+def test_rate_limited_beyond_budget(h: Harness, sleeps: list[float]) -> None:
+    h.sb.faults.rate_limits = [3600]
+    o = h.run("run", "--date", DAY)
+    assert (o.code, o.account["reason"], o.account["requests"]) == (1, "network", 1)
+    assert o.account["message"] == ("127.0.0.1 asked to wait 3600 s before GET /login (429 "
+                                    "Retry-After), longer than this run can wait (60 s)")
+    assert sleeps == []
+
+
+@catalogue("fault", "a slow site that outlasts the run's deadline (DAILYPLAN_RUN_DEADLINE)",
+           "unfinished accounts failed `network` saying so; result file written before the step timeout")
+def test_run_deadline(h: Harness) -> None:
+    h.sb.faults.latency_ms = 150
+    started = time.monotonic()
+    o = h.run("run", "--date", DAY, env=h.env("alice", "bob", DAILYPLAN_RUN_DEADLINE="0.5"))
+    assert time.monotonic() - started < 2  # four requests of 150 ms each would not fit
+    assert o.code == 1 and o.result is not None
+    for account in o.result["accounts"]:
+        assert (account["status"], account["reason"]) == ("failed", "network")
+        assert account["message"].startswith("the run's 0.5 s deadline (DAILYPLAN_RUN_DEADLINE) "
+                                             "passed before")
+
+
 @catalogue("fault", "session expiring between read and submit", "one new login, submitted")
 def test_session_expires_mid_run(h: Harness) -> None:
     h.sb.faults.session_ttl = 1
@@ -270,6 +332,20 @@ BAD_INPUTS = [
     ("--account not in the config", ["run", "--account", "zed"], GOOD, "--account zed is not in"),
     ("unknown option", ["run", "--dryrun"], GOOD, "unrecognized arguments: --dryrun"),
 ]
+BAD_ENV = [
+    ("DAILYPLAN_RUN_DEADLINE=8m", {"DAILYPLAN_RUN_DEADLINE": "8m"},
+     "error: DAILYPLAN_RUN_DEADLINE must be a number of seconds (e.g. 300), got '8m'; unset it "
+     "for the default of 480"),
+]
+
+
+@pytest.mark.parametrize(("env", "expected"), [
+    pytest.param(*rest, id=case, marks=catalogue("input", case, "one line naming the variable, exit 2, nothing sent"))
+    for case, *rest in BAD_ENV])
+def test_bad_environment(h: Harness, env: dict[str, str], expected: str) -> None:
+    o = h.run("run", "--date", DAY, env={**h.env(), **env})
+    assert (o.code, o.err.strip(), o.result) == (2, expected, None)
+    assert h.sb.log == []
 
 
 @pytest.mark.parametrize(("argv", "toml", "expected"), [

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import gzip
 import hashlib
 import hmac
 import html
@@ -21,6 +22,7 @@ import secrets
 import tempfile
 import threading
 import time
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from email.message import Message
@@ -49,6 +51,11 @@ class Faults:
     lost_writes: int = 0  # the next N good submits say "修改成功" and store nothing
     layout_changed: bool = False  # the history page drops its `.routine` rows for a table
     login_broken: bool = False  # every login fails, even with the right password
+    drip_ms: int = 0  # every answer's body goes out one byte every N ms (a stuck proxy)
+    gzip_answers: bool = False  # answers are sent gzip-compressed (Content-Encoding: gzip)
+    gzip_bomb: str | None = None  # answers to this kind are a small gzip inflating to 64 MB
+    rate_limits: list[int | None] = field(default_factory=list)  # 429s, one per request;
+    # each the Retry-After seconds it carries (None: no header)
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,28 @@ class _Answer:
     body: bytes
     content_type: str
     headers: dict[str, str] = field(default_factory=dict)
+    drip_ms: int = 0  # the glue writes the body a byte at a time, this far apart
+
+
+_BOMB_BYTES = 64 * 1024 * 1024
+_BOMB: bytes | None = None
+
+
+def _gzip(answer: _Answer) -> _Answer:
+    """The same answer, gzip-compressed as a web server would send it."""
+    return _Answer(answer.status, gzip.compress(answer.body), answer.content_type,
+                   {**answer.headers, "Content-Encoding": "gzip"}, answer.drip_ms)
+
+
+def _bomb() -> bytes:
+    """64 MB of zeros in about 64 KB of gzip: built once, in pieces, never 64 MB at a time."""
+    global _BOMB
+    if _BOMB is None:
+        packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+        piece = b"\0" * (1024 * 1024)
+        _BOMB = b"".join(packer.compress(piece) for _ in range(_BOMB_BYTES // len(piece)))
+        _BOMB += packer.flush()
+    return _BOMB
 
 
 def _json(value: object, status: int = 200, headers: dict[str, str] | None = None) -> _Answer:
@@ -254,10 +283,26 @@ class Sandbox:
         with self._lock:
             if reset:
                 answer, user = None, self._authenticate(headers, consume=False)
+            elif self.faults.rate_limits:  # the gateway's rate limiter, before the app
+                wait = self.faults.rate_limits.pop(0)
+                answer = _json("请求过于频繁", 429, {} if wait is None else {"Retry-After": str(wait)})
+                user = self._authenticate(headers, consume=False)
             else:
                 answer, user = self._dispatch(kind, path, query, headers, body)
             self.log.append(LogEntry(method, path, user, answer.status if answer else 0, kind))
-            return answer
+            return self._deliver(answer, kind)
+
+    def _deliver(self, answer: _Answer | None, kind: str) -> _Answer | None:
+        """The transport-level knobs, applied to whatever the application answered."""
+        if answer is None:
+            return None
+        if self.faults.gzip_bomb == kind:
+            answer = _Answer(answer.status, _bomb(), answer.content_type,
+                             {**answer.headers, "Content-Encoding": "gzip"})
+        elif self.faults.gzip_answers:
+            answer = _gzip(answer)
+        answer.drip_ms = self.faults.drip_ms
+        return answer
 
     def _dispatch(
         self, kind: str, path: str, query: _Query, headers: Message, body: bytes

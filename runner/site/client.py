@@ -1,50 +1,29 @@
 """The only module that speaks HTTP to the team system.
 
-One client per account per run: it logs in once, keeps the session, logs in again at most once
-when the session ends mid-run, and retries only what is safe to retry (connection errors,
-timeouts, 502/503/504). Messages never include a URL: the reference system's login puts the
-password in the query string, and requests' exceptions would happily print it.
+One client per account per run: it logs in once, keeps the session and logs in again at most once
+when the session ends mid-run. Sending, retrying and bounding each request is the transport's job
+(``runner.site.http``); this module knows the site's paths, parameters and answers. Messages never
+include a URL: the reference system's login puts the password in the query string.
 """
 
 from __future__ import annotations
 
 import base64
 import json
-import os
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-import tenacity
-from tenacity import (
-    Retrying,
-    retry_if_exception_type,
-    stop_after_attempt,
-    stop_after_delay,
-    wait_exponential_jitter,
-)
 
-from runner import __version__
 from runner.config import Secret, Site
+from runner.deadline import Deadline
 from runner.errors import AuthError, NetworkError, Rejected
+from runner.site.http import Transport
 from runner.site.pages import Row, count_team_plans, parse_history
 
-TRANSIENT_STATUSES = frozenset({502, 503, 504})
-MAX_ATTEMPTS = 4
-MAX_RETRY_SECONDS = 60.0
 MAX_LOGINS = 3  # per account per run: a session may end mid-run, a loop of logins is a fault
-RETRY_SLEEP: Callable[[float], None] = tenacity.nap.sleep  # looked up per call: tests replace it
-USER_AGENT = f"dailyplan/{__version__}"
-
-
-class _Transient(Exception):
-    """A gateway hiccup worth another try; becomes NetworkError when the tries run out."""
-
-    def __init__(self, status: int) -> None:
-        super().__init__(status)
-        self.status = status
 
 
 def jwt_expiry(token: str) -> datetime | None:
@@ -71,24 +50,22 @@ class SiteClient:
         *,
         session: requests.Session | None = None,
         sleep: Callable[[float], None] | None = None,
+        deadline: Deadline | None = None,
     ) -> None:
         self.site = site
         self.username = username
         self.secret = secret
-        self.requests = 0
-        self._http = session or requests.Session()
-        self._http.headers["User-Agent"] = USER_AGENT
-        # Proxies and CA bundles from the environment are read once here, not on every request
-        # (requests re-reads the whole environment per call when trust_env is on).
-        self._http.trust_env = False
-        self._http.proxies.update(requests.utils.get_environ_proxies(site.base_url))
-        env_ca = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
-        if site.ca_bundle or env_ca:
-            self._http.verify = site.ca_bundle or env_ca  # a company CA; never a switch to turn it off
-        self._sleep = sleep
+        self.transport = Transport(site.base_url, timeout=site.timeout, ca_bundle=site.ca_bundle,
+                                   session=session, sleep=sleep, deadline=deadline)
+        self._http = self.transport.session  # cookies and the bearer header live on the session
         self._logged_in = False
         self._logins = 0
-        self._host = urlsplit(site.base_url).hostname or "the site"
+        self._host = self.transport.host
+
+    @property
+    def requests(self) -> int:
+        """Requests sent so far, every retry included: the result reports them."""
+        return self.transport.requests
 
     # -------------------------------------------------------------- the four things we do
 
@@ -144,7 +121,7 @@ class SiteClient:
     def _send(self, method: str, path: str, *, auth: bool = True, **kwargs: Any) -> requests.Response:
         if auth and not self._logged_in:
             self.login()
-        resp = self._retrying(method, path, **kwargs)
+        resp = self.transport.send(method, path, **kwargs)
         if auth and self._session_ended(resp):
             # The session ended mid-run: log in again and repeat this request, once.
             if self.secret.kind == "token":
@@ -154,7 +131,7 @@ class SiteClient:
                 raise AuthError(f"the site keeps ending {self.username}'s session "
                                 f"({self._logins} logins this run); check {self.secret.variable}")
             self.login()
-            resp = self._retrying(method, path, **kwargs)
+            resp = self.transport.send(method, path, **kwargs)
             if self._session_ended(resp):
                 raise AuthError(f"the site refused {self.username} right after logging in; "
                                 f"check {self.secret.variable}")
@@ -177,47 +154,8 @@ class SiteClient:
             return location.rstrip("/") == self.site.login_path.rstrip("/")
         return False
 
-    def _retrying(self, method: str, path: str, **kwargs: Any) -> requests.Response:
-        url = self.site.base_url + path
-        retryer = Retrying(
-            retry=retry_if_exception_type((requests.ConnectionError, requests.Timeout, _Transient)),
-            stop=stop_after_attempt(MAX_ATTEMPTS) | stop_after_delay(MAX_RETRY_SECONDS),
-            wait=wait_exponential_jitter(initial=1, max=8, jitter=1),
-            reraise=True,
-            sleep=self._sleep or RETRY_SLEEP,
-        )
-        try:
-            for attempt in retryer:
-                with attempt:
-                    self.requests += 1
-                    resp = self._http.request(method, url, allow_redirects=False,
-                                              timeout=(10, self.site.timeout), **kwargs)
-                    if resp.status_code in TRANSIENT_STATUSES:
-                        raise _Transient(resp.status_code)
-                    return resp
-        except _Transient as exc:
-            raise NetworkError(f"{self._host} kept answering {exc.status} to {method} {path} "
-                               f"({_tries(retryer.statistics)})") from None
-        except requests.Timeout:
-            raise NetworkError(f"{self._host} did not answer {method} {path} within "
-                               f"{self.site.timeout:g} s ({_tries(retryer.statistics)})") from None
-        except requests.exceptions.SSLError:
-            raise NetworkError(f"TLS verification failed for {self._host}; if it uses a company "
-                               "CA, set site.ca_bundle to its certificate file") from None
-        except requests.ConnectionError:
-            raise NetworkError(f"could not connect to {self._host} for {method} {path} "
-                               f"({_tries(retryer.statistics)})") from None
-        except requests.RequestException as exc:
-            raise NetworkError(f"{method} {path} failed: {exc.__class__.__name__}") from None
-        raise AssertionError("unreachable: tenacity either returns or raises")
-
     def close(self) -> None:
-        self._http.close()
-
-
-def _tries(stats: dict[str, Any]) -> str:
-    n = stats.get("attempt_number", MAX_ATTEMPTS)
-    return f"{n} {'try' if n == 1 else 'tries'}"
+        self.transport.close()
 
 
 def _text(resp: requests.Response) -> str:
