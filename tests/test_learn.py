@@ -150,3 +150,24 @@ def test_writes_to_standard_output_with_dash(tmp_path: Path, reference: Sandbox,
     assert "set DAILYPLAN_PASSWORD_ME to your password" in err and "next: dailyplan check " in err
     assert not (tmp_path / "dailyplan.toml").exists()
     assert_no_secret([out, err], _secrets(reference))
+
+
+def run_next_workday(config_file: Path, env: dict[str, str], capsys: pytest.CaptureFixture[str],
+                     day: date) -> tuple[int, str]:
+    code = cli.main(["run", "--config", str(config_file), "--date", day.isoformat()], env=env)
+    out, err = capsys.readouterr()
+    return code, out + err
+
+
+@pytest.mark.parametrize("sanitized", [False, True], ids=["full", "sanitized"])
+def test_the_learned_config_files_the_next_workday(tmp_path: Path, reference: Sandbox,
+                                                   capsys: pytest.CaptureFixture[str],
+                                                   sanitized: bool) -> None:
+    har = record_reference(reference)
+    code, _, learned, _ = learn(tmp_path, sanitize(har) if sanitized else har, capsys)
+    assert code == 0
+    env = {"DAILYPLAN_PASSWORD_ALICE": PASSWORD}
+    code, said = run_next_workday(tmp_path / "dailyplan.toml", env, capsys, DAY + timedelta(days=1))
+    assert code == 0, said
+    assert reference.plans["alice"]["2026-11-20"] == f"2026.11.20\n{TYPED}\n\n{DAY:%Y.%m.%d}\n{TYPED}"
+    assert_no_secret([learned, said], _secrets(reference))
