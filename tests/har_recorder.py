@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import copy
 import json
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from http.cookies import SimpleCookie
@@ -143,7 +144,7 @@ class Browser:
             "headers": [{"name": k, "value": v} for k, v in raw_headers],
             "cookies": [_cookie_item(v) for v in set_cookies],
             "content": {"size": len(resp.content), "mimeType": mime,
-                        "text": resp.content.decode(_charset(mime), "replace")},
+                        "text": resp.content.decode(_charset(mime, resp.content), "replace")},
             "redirectURL": resp.headers.get("Location", ""),
             "bodySize": len(resp.content)})
         self.entries.append(entry)
@@ -180,8 +181,12 @@ class Browser:
         return self.clock.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def _charset(mime: str) -> str:
-    return mime.split("charset=", 1)[1].split(";")[0].strip() if "charset=" in mime else "utf-8"
+def _charset(mime: str, content: bytes = b"") -> str:
+    """As a browser decides: the header's charset, else the page's <meta charset>, else UTF-8."""
+    if "charset=" in mime:
+        return mime.split("charset=", 1)[1].split(";")[0].strip()
+    meta = re.search(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_-]+)""", content[:2048], re.IGNORECASE)
+    return meta.group(1).decode() if meta else "utf-8"
 
 
 def _cookie_item(header: str) -> dict[str, Any]:

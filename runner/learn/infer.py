@@ -17,7 +17,7 @@ from runner.learn.guard import collect_secrets
 from runner.learn.har import Entry
 from runner.learn.page import HtmlRows, json_texts, team_selector
 from runner.learn.plantext import split
-from runner.learn.values import get_path, is_timestamp, json_body, looks_secret, parse_day
+from runner.learn.values import is_timestamp, json_body, looks_secret, parse_day
 
 RECORD_AGAIN = "record again with Preserve log on: log in, open your plans, submit one by hand, export"
 _USER_NAME = re.compile(r"user|login|account|name|email|mail|uid|mobile|phone|工号|账号", re.IGNORECASE)
@@ -266,25 +266,38 @@ def _history(m: mo.Moments, entries: list[Entry], out: Learned) -> None:
         out.notes.append(f"history: {entry.where} asks for no date range; start_param/end_param keep "
                          "their defaults (a system that does not know them shows its default list)")
     raw = [text for _, text in rows.rows]
+    submitted = str(m.submit.fields.get(m.submit.content_field)) if m.submit else None
     if isinstance(rows, HtmlRows):
         out.site += [Key("history_format", "html", why), Key("row_selector", rows.row_selector, why),
                      Key("row_date_selector", rows.date_selector, why),
-                     Key("row_content_selector", rows.content_selector, why)]
-    else:
+                     Key("row_content_selector", rows.content_selector, why),
+                     _encoding(raw, submitted, why)]
+    else:  # a JSON answer's strings are the plans as typed
         out.site += [Key("history_format", "json", why), Key("history_items", rows.items, why),
                      Key("history_date_field", rows.date_field, why),
                      Key("history_content_field", rows.content_field, why)]
-    out.site.append(_encoding(raw, why))
 
 
-def _encoding(raw: list[str], why: str) -> Key:
-    escaped = any(re.search(r"\\[nu\"\\]", t) for t in raw)
-    real = any("\n" in t.strip() for t in raw)
-    if escaped and not real:
-        return Key("content_encoding", "json", f"{why} (plans are \\n- and \\u-escaped)")
-    if real:
+def _encoding(raw: list[str], submitted: str | None, why: str) -> Key:
+    """How plans are written into the page: JSON-escaped (the reference) or as typed."""
+    if submitted is not None:
+        if any(r == json.dumps(submitted)[1:-1] for r in raw) and "\n" in submitted:
+            return Key("content_encoding", "json", f"{why} (the plan you submitted is shown \\n-escaped)")
+        if any(r.strip() == submitted.strip() for r in raw):
+            return Key("content_encoding", "plain", f"{why} (the plan you submitted is shown as typed)")
+    if any("\n" in r.strip() for r in raw) or not all(_decodes(r) for r in raw):
         return Key("content_encoding", "plain", f"{why} (plans are shown as typed)")
+    if any(re.search(r"\\[nu\"\\]", r) for r in raw):
+        return Key("content_encoding", "json", f"{why} (plans are \\n- and \\u-escaped)")
     return Key("content_encoding", "json", f"{why} (one-line plans: cannot tell; the default)")
+
+
+def _decodes(raw: str) -> bool:
+    try:
+        json.loads(f'"{raw}"', strict=False)
+        return True
+    except ValueError:
+        return False
 
 
 # ---------------------------------------------------------------------------- submit
@@ -331,7 +344,7 @@ def _success(entry: Entry, why: str, out: Learned) -> list[Key]:
         return [Key("success_text", data, f"{why} (its answer)")]
     if isinstance(data, dict):
         for key in _SUCCESS_KEYS:
-            value = get_path(data, key)
+            value = data.get(key)
             if isinstance(value, str | int | float | bool) and str(value) not in out.secrets:
                 return [Key("success_field", key, f"{why} (its answer: {json.dumps({key: value})})"),
                         Key("success_value", value, f"{why} (its answer)")]
@@ -376,6 +389,8 @@ def _team(m: mo.Moments, out: Learned) -> None:
             Key("team_date_param", date_name, why)]
     if fixed:
         keys += [Key("team_mode_param", fixed[0][0], why), Key("team_mode_value", fixed[0][1], why)]
+    else:
+        keys.append(Key("team_mode_param", "", f"{why} (it asks for the date alone)"))
     data = json_body(entry.text)
     if data is not None:
         items, content = json_texts(data) or ("", "content")

@@ -91,12 +91,16 @@ def find(entries: list[Entry]) -> Moments | None:
         return None
     notes: list[str] = []
     own = [h for h in histories if h.entry.origin == origin]
+    ranged = [h for h in own if _range_params(h.entry) >= 2]
+    own = ranged or own  # an answer asked for one date is a team page, when a ranged one exists
     history = max(own, key=lambda h: (_range_params(h.entry), len(h.rows.rows), h.entry.index)) \
         if own else None
-    if len(own) > 1 and history is not None:
-        others = ", ".join(str(h.entry.index) for h in own if h is not history)
-        notes.append(f"history: several answers list plans (entries {history.entry.index}, {others}); "
-                     f"used entry {history.entry.index}, the one with a date range")
+    paths = {h.entry.path for h in own}
+    if len(paths) > 1 and history is not None:
+        others = ", ".join(f"{h.entry.index} ({h.entry.path})" for h in own if h is not history)
+        notes.append(f"history: several answers list plans by date (entries {others}); used "
+                     f"{history.entry.where}: if that is not the page of your own plans, set "
+                     "site.history_path")
     page = _login_page(live, login) if login else None
     team = _team(live, origin, {e.entry.index for e in own} | ({submit.entry.index} if submit else set()))
     return Moments(origin, login, login_fields, page, history, submit, team, notes)

@@ -14,6 +14,7 @@ from typing import Any
 from bs4 import BeautifulSoup, Tag
 
 from runner.learn.values import parse_day
+from runner.site.pages import element_text
 
 _SKIP = {"script", "style", "head", "title", "option", "select", "noscript", "template"}
 _MIN_TEXT = 4  # a plan row's text is at least this long; a date cell alone is not a plan
@@ -93,7 +94,7 @@ def html_rows(html: str) -> HtmlRows | None:
     content_sel = _pick_within(found, 2)
     if date_sel is None or content_sel is None:
         return None
-    texts = tuple((parse_day(_text(d))[0], c.get_text()) for _, d, c in found)  # type: ignore[index]
+    texts = tuple((parse_day(_text(d))[0], element_text(c)) for _, d, c in found)  # type: ignore[index]
     return HtmlRows(row_sel, date_sel, content_sel, texts)
 
 
@@ -217,16 +218,22 @@ def _flat(item: dict[str, Any], path: str) -> list[tuple[str, Any]]:
 
 
 def team_selector(html: str) -> tuple[str, int] | None:
-    """The selector of the elements holding teammates' texts, and how many there are."""
+    """The selector of the elements holding teammates' texts (found from the longest one), and
+    how many elements it picks; None when the page holds fewer than two text boxes."""
     doc = soup(html)
-    counts: Counter[str] = Counter()
-    for el in doc.find_all(True):
-        if el.name in _SKIP or (el.find(True) is not None and el.name != "textarea"):
-            continue
-        if el.name in ("textarea", "pre") or len(_text(el)) >= 16:
-            cls = (el.get("class") or [None])[0]
-            counts[f"{el.name}.{cls}" if cls else el.name] += 1
-    if not counts:
+    leaves = [el for el in doc.find_all(True) if el.name not in _SKIP
+              and (el.name in ("textarea", "pre") or not el.find(lambda t: t.name != "br"))]
+    boxes = [el for el in leaves if el.name in ("textarea", "pre")]
+    longest = max(boxes or leaves, key=lambda el: len(_text(el)), default=None)
+    if longest is None:
         return None
-    sel, n = max(counts.items(), key=lambda kv: (kv[1], kv[0].startswith("textarea")))
-    return (sel, n) if n >= 2 else None
+    classes = longest.get("class") or []
+    if classes:
+        sel = f"{longest.name}.{classes[0]}"
+    elif longest.name == "td" and isinstance(longest.parent, Tag):
+        column = longest.parent.find_all("td", recursive=False).index(longest) + 1
+        sel = f"td:nth-of-type({column})"
+    else:
+        sel = longest.name
+    count = len(doc.select(sel))
+    return (sel, count) if count >= 2 else None

@@ -95,15 +95,3 @@ def looks_secret(value: str) -> bool:
 def is_timestamp(value: str) -> bool:
     """A cache-buster such as ``_=1732412345678``: seconds or milliseconds since 1970."""
     return value.isdigit() and len(value) in (10, 13)
-
-
-def get_path(data: Any, path: str) -> Any:
-    """Follow a dotted path (``data.list``); ``""`` is the value itself."""
-    for part in filter(None, path.split(".")):
-        if isinstance(data, dict) and part in data:
-            data = data[part]
-        elif isinstance(data, list) and part.isdigit() and int(part) < len(data):
-            data = data[int(part)]
-        else:
-            return None
-    return data
