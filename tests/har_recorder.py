@@ -206,3 +206,35 @@ def sanitize(har: dict[str, Any]) -> dict[str, Any]:
             part["headers"] = [h for h in part["headers"] if h["name"].lower() not in _SANITIZED_HEADERS]
             part["cookies"] = []
     return out
+
+
+def entry(method: str, url: str, *, status: int = 200, text: str | None = None, mime: str = "",
+          body: str | None = None, body_mime: str = "", headers: Mapping[str, str] | None = None,
+          response_headers: list[tuple[str, str]] | None = None, kind: str = "xhr") -> dict[str, Any]:
+    """One hand-made HAR entry, as Chrome writes it, for recordings of systems no sandbox plays."""
+    parts = urlsplit(url)
+    sent = {"User-Agent": CHROME, "Accept": "*/*", "Accept-Language": "zh-CN,zh;q=0.9", **(headers or {})}
+    cookies = SimpleCookie(sent.get("Cookie", ""))
+    answer = [("Content-Type", mime), *(response_headers or [])] if mime else list(response_headers or [])
+    item: dict[str, Any] = {
+        "_resourceType": kind, "startedDateTime": "2026-11-19T01:30:00.000Z", "time": 10.0,
+        "request": {"method": method, "url": url, "httpVersion": "HTTP/1.1",
+                    "headers": [{"name": k, "value": v} for k, v in sent.items()],
+                    "queryString": [{"name": k, "value": v} for k, v in parse_qsl(parts.query)],
+                    "cookies": [{"name": k, "value": m.value} for k, m in cookies.items()],
+                    "headersSize": -1, "bodySize": len(body or "")},
+        "response": {"status": status, "statusText": "", "httpVersion": "HTTP/1.1",
+                     "headers": [{"name": k, "value": v} for k, v in answer],
+                     "cookies": [_cookie_item(v) for k, v in answer if k.lower() == "set-cookie"],
+                     "content": {"size": len(text or ""), "mimeType": mime,
+                                 **({"text": text} if text is not None else {})},
+                     "redirectURL": dict(answer).get("Location", ""), "headersSize": -1, "bodySize": -1},
+        "cache": {}, "timings": {"send": 0, "wait": 9, "receive": 1}}
+    if body is not None:
+        item["request"]["postData"] = {"mimeType": body_mime, "text": body}
+    return item
+
+
+def har_of(*entries: dict[str, Any]) -> dict[str, Any]:
+    return {"log": {"version": "1.2", "creator": {"name": "WebInspector", "version": "537.36"},
+                    "pages": [], "entries": list(entries)}}

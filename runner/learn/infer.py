@@ -112,8 +112,12 @@ def _login(m: mo.Moments, entries: list[Entry], out: Learned) -> None:
     method = {"query": "get", "form": "post-form", "json": "post-json"}[fields.kind]
     token_path = _token_path(entry, later)
     path = _path_with_query(entry, drop={k for k, _ in fields.items} if fields.kind == "query" else set())
+    if token_path is not None and not entry.text:
+        out.notes.append(f"token_field: {entry.where} was saved without its answer, so token_field keeps "
+                         "its default \"token\"; if check says the login answered no token, set it to "
+                         "the dotted path of the token in the login's answer")
     if token_path is not None:
-        out.site += [Key("auth", "bearer", f"{why} (its answer holds the token)"),
+        out.site += [Key("auth", "bearer", f"{why} (later requests carry a bearer token)"),
                      Key("login_method", method, why), Key("api_login_path", path, why),
                      Key("token_field", token_path, why)]
     else:
@@ -171,11 +175,11 @@ def _csrf(m: mo.Moments, fields: mo.Fields) -> str | None:
 
 def _token_path(login: Entry, later: list[Entry]) -> str | None:
     """Where the login's JSON answer holds the token later requests send (or would send)."""
-    data = json_body(login.text)
-    if not isinstance(data, dict | list):
-        return None
     sent = {e.header("authorization")[7:].strip() for e in later
             if e.header("authorization").lower().startswith("bearer ")}
+    data = json_body(login.text)
+    if not isinstance(data, dict | list):
+        return "token" if sent else None  # a bearer token, but the login's answer was not saved
     best = None
     for path, value in _strings(data, ""):
         if value in sent:
@@ -307,7 +311,8 @@ def _submit(m: mo.Moments, entries: list[Entry], out: Learned) -> None:
     if m.submit is None:
         out.missing.append("submit")
         posts = [e.path for e in entries if e.method in ("POST", "PUT", "PATCH") and not mo.is_noise(e)]
-        saw = f"saw {len(posts)} other: {', '.join(dict.fromkeys(posts))[:120]}" if posts else "saw none"
+        saw = f"saw {len(posts)} other POST/PUT: {', '.join(dict.fromkeys(posts))[:120]}" if posts \
+            else "saw no other POST or PUT"
         out.notes.append(f"submit: no request sends a date with a plan text ({saw}); the submit keys "
                          f"keep their defaults; {RECORD_AGAIN}")
         return

@@ -8,6 +8,7 @@ is kept; otherwise a template that reproduces the text is written.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -77,7 +78,11 @@ def _typed(literal: str, *, before: bool, after: bool) -> tuple[str, str, str]:
     if before and "\n" in body:
         cut = body.index("\n") + 1
         lead, body = body[:cut], body[cut:]
-    if after and "\n" in body.rstrip("\n") and not body.endswith("\n"):
+    blank = re.search(r"\n[ \t]*\n", body.strip("\n"))
+    if after and blank:  # what follows the first blank line is a heading of the next piece
+        cut = body.index(body.strip("\n")) + blank.start()
+        body, trail = body[:cut], body[cut:]
+    elif after and "\n" in body.rstrip("\n") and not body.endswith("\n"):
         cut = body.rstrip("\n").rindex("\n")
         body, trail = body[:cut], body[cut:]
     stripped = body.strip("\n")
