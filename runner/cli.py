@@ -76,6 +76,14 @@ COMMANDS = (
             "dailyplan history --month 2026-11",
             "0 every account's month was read, 1 an account could not be read, "
             "2 config/secret/environment error"),
+    Command("learn", "runner.learn.command", "write dailyplan.toml from a browser recording (HAR)",
+            "Reads a recording of you logging in, looking at your plans and submitting one by "
+            "hand (the browser's Network panel, saved as HAR), finds those moments among the "
+            "noise, and writes a commented dailyplan.toml for your system. It never copies a "
+            "password, cookie or token from the recording; it tells you which secret to set.",
+            "dailyplan learn ~/Downloads/plans.example.har --id me\n  dailyplan check",
+            "0 written, 2 not a usable recording, a file in the way (use --force), or a moment "
+            "missing with --strict"),
     Command("notify", "runner.github.notify", "open, comment on or close per-account GitHub issues",
             "Reads the run's result file and keeps one GitHub issue per failing account. Meant "
             "for the workflow's notify job; it never turns a run red.",
@@ -127,10 +135,20 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--host", default="127.0.0.1", help="address to bind (default loopback)")
     sandbox.add_argument("--port", type=int, default=8765, help="port (default 8765)")
     sandbox.add_argument("--state", metavar="FILE", help="keep accounts and plans in this JSON file")
+    sandbox.add_argument("--profile", default="reference", metavar="NAME",
+                         help="the shape of system to play: reference, form-csrf, json-api, gbk, "
+                              "sso-cookie (examples/NAME.toml configures the runner for it)")
     history = made["history"]
     history.add_argument("--account", metavar="ID", action="append", help="only this account (repeat)")
     history.add_argument("--month", metavar="YYYY-MM", help="the month to show (default: this month)")
     history.add_argument("--date", metavar="YYYY-MM-DD", help="pretend today is this date")
+    learn = made["learn"]
+    learn.add_argument("recording", metavar="RECORDING.har", help="the Network panel's HAR export")
+    learn.add_argument("--id", metavar="ID", help="the account's id (default: the username found)")
+    learn.add_argument("--out", metavar="FILE", default="dailyplan.toml",
+                       help="where to write (default dailyplan.toml; - for standard output)")
+    learn.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    learn.add_argument("--strict", action="store_true", help="exit 2 when a moment is missing")
     made["notify"].add_argument("--result", metavar="FILE", help="the result file of the run")
     return parser
 
