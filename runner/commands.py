@@ -21,6 +21,7 @@ from runner.inputs import Inputs
 from runner.lock import run_lock
 from runner.pipeline import Options, run_all
 from runner.plan import check_template
+from runner.preview import preview_days_off
 from runner.redact import Redactor
 from runner.report import Reporter
 from runner.workday import today_in
@@ -109,7 +110,8 @@ def main(args: argparse.Namespace, env: Mapping[str, str]) -> ExitCode:
                    deadline=deadline)
 
     if opts.dry_run:
-        result = run_all(config, accounts, secrets, opts)
+        result = preview_days_off(config, accounts, secrets, opts,
+                                  run_all(config, accounts, secrets, opts))
     else:
         with run_lock(inputs.lock_file, inputs.lock_wait):
             result = run_all(config, accounts, secrets, opts)
