@@ -86,6 +86,7 @@ def run_account(
     warnings: list[str] = []
     client: SiteClient | None = None
     requests: int | None = None
+    retries = 0
     try:
         decision = config.workday.decide(opts.day, account.leave)
         if decision.warning:
@@ -109,8 +110,9 @@ def run_account(
                           f"unexpected {exc.__class__.__name__}; rerun with --debug and report it")
     finally:
         if client is not None:
-            requests = client.requests
+            requests, retries = client.requests, client.retries
             client.close()
+    outcome = _with_retries(outcome, retries)
     return AccountResult(account.id, outcome.status, outcome.reason, outcome.message,
                          previous_date=outcome.previous_date, requests=requests,
                          seconds=time.monotonic() - started, github=account.github,
@@ -208,6 +210,13 @@ def exact_day(rows: list[Row], day: date) -> list[Row]:
 
 def _plan_on(rows: list[Row], day: date) -> str | None:
     return next((r.text for r in rows if r.day == day and r.text.strip()), None)
+
+
+def _with_retries(outcome: Outcome, retries: int) -> Outcome:
+    """'submitted and read back after 2 retries': a flaky site shows before it fails outright."""
+    if not retries or outcome.status == Status.FAILED:  # a failure's message counts its tries
+        return outcome
+    return replace(outcome, message=f"{outcome.message} after {retries} retr{'y' if retries == 1 else 'ies'}")
 
 
 def _token_warning(secret: Secret) -> list[str]:
