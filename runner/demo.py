@@ -6,6 +6,7 @@ is the local emulator, so what a new user watches here is what their scheduled r
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Mapping
 from datetime import date, timedelta
 
@@ -62,7 +63,7 @@ NEXT = ("\nNext, from this clone: edit dailyplan.toml (your system's address and
         "(installed with pip or pipx instead? the same commands without .venv/bin/)")
 
 
-def main(args: object = None, env: Mapping[str, str] | None = None) -> ExitCode:
+def main(args: argparse.Namespace, env: Mapping[str, str]) -> ExitCode:
     """``dailyplan demo``: reads nothing from the environment."""
     try:
         _narrate()
