@@ -238,6 +238,21 @@ class Inputs:
             return True  # unknown: keep work data out of the log
 
 
+def secrets_anyway(env: Mapping[str, str]) -> dict[str, str]:
+    """Every value that may be a secret, even when DAILYPLAN_SECRETS does not parse: for
+    redacting the error line that says so."""
+    values = {k: v for k, v in env.items() if k.startswith("DAILYPLAN_") and k not in PLAIN_NAMES}
+    for number, line in enumerate(env.get("DAILYPLAN_SECRETS", "").splitlines()):
+        values[f"line {number}"] = line.partition("=")[2].strip().strip("\"'") or line.strip()
+    values.pop("DAILYPLAN_SECRETS", None)
+    return values
+
+
+def under_actions(env: Mapping[str, str]) -> bool:
+    """For the one place that prints before the inputs are parsed: the top-level error line."""
+    return env.get("GITHUB_ACTIONS", "").strip() == "true"
+
+
 def _refuse_near_misses(names: Mapping[str, str]) -> None:
     """DAILYPLAN_DRYRUN=true would be ignored (and its value redacted as a secret): say so.
 

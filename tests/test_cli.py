@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import threading
@@ -205,3 +206,14 @@ def test_the_demo_hints_name_commands_that_work_from_a_clone(capsys: pytest.Capt
     assert "  .venv/bin/dailyplan check " in out and "  .venv/bin/dailyplan run --dry-run " in out
     assert "python -m runner" not in out
     assert (ROOT / ".venv" / "bin" / "dailyplan").exists()  # what make builds, so the hint works
+
+
+def test_the_top_level_error_line_is_redacted_and_stamped_for_cron(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    env = {"DAILYPLAN_SECRETS": "DAILYPLAN_PASSWORD_ALICE=hunter2-CANARY"}
+    assert main(["check", "--config", "hunter2-CANARY.toml"], env) == 2
+    assert capsys.readouterr().err == "error: config file ***.toml not found; check --config / DAILYPLAN_CONFIG_FILE\n"
+    monkeypatch.setattr("runner.output.STAMP_WHEN_PIPED", True)
+    assert main(["check", "--config", "x.toml"], {}) == 2
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[+-]\d{4} error: config file x.toml not found; .*\n",
+                        capsys.readouterr().err)
