@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from runner.audit import missed_days
 from runner.config import Account, Config, Secret
 from runner.deadline import Deadline
-from runner.errors import RunnerError, SiteChanged, VerifyError
+from runner.errors import Rejected, RunnerError, SiteChanged, VerifyError
 from runner.month import MonthView, month_view
 from runner.plan import PlanContext, normalize, render
 from runner.result import AccountResult, RunResult
@@ -73,6 +73,7 @@ class Outcome:
     previous_date: date | None = None
     plan: str | None = None
     audit: Audit | None = None  # what the history read showed of recent days, when it was read
+    warning: str | None = None  # a success that deserves a second look
 
 
 def run_account(
@@ -111,6 +112,8 @@ def run_account(
         if client is not None:
             requests = client.requests
             client.close()
+    if outcome.warning:
+        warnings.append(outcome.warning)
     return AccountResult(account.id, outcome.status, outcome.reason, outcome.message,
                          previous_date=outcome.previous_date, requests=requests,
                          seconds=time.monotonic() - started, github=account.github,
@@ -182,7 +185,7 @@ def _file_plan(config: Config, account: Account, opts: Options, client: SiteClie
                        previous_date, text)
 
     for attempt in (1, 2):
-        client.submit(day, text)
+        refused = _submit(client, day, text)
         stored = _plan_on(exact_day(client.history(day, day), day), day)
         if stored is not None and normalize(stored) == normalize(text):
             how = "replaced the existing plan" if existing is not None else "submitted"
@@ -190,9 +193,33 @@ def _file_plan(config: Config, account: Account, opts: Options, client: SiteClie
             alone = "" if previous else (f"; no earlier plan in the last {config.site.lookback_days} "
                                          "days, so none was quoted")
             return Outcome(Status.SUBMITTED, None, f"{how} and read back{again}{alone}",
-                           previous_date, text)
+                           previous_date, text, warning=_unexpected_success(refused))
+        if refused is not None:  # a no, and the read-back agrees: never resubmitted
+            found = "no plan" if stored is None else "a different plan"
+            raise Rejected(f"{refused}; reading {day} back shows {found} there", refused.answer)
     raise VerifyError(f"the site accepted the plan for {day} but reading it back shows "
                       f"{'nothing' if stored is None else 'different text'}, twice; check it by hand")
+
+
+def _submit(client: SiteClient, day: date, text: str) -> Rejected | None:
+    """Submit; a refusal is returned, not raised, because it is only believed after a read-back.
+
+    Sites answer success in ways ``site.success_text`` does not foresee (a BOM, a JSON object, a
+    redirect); the plan being there, identical, is the proof that counts.
+    """
+    try:
+        client.submit(day, text)
+    except Rejected as exc:
+        return exc
+    return None
+
+
+def _unexpected_success(refused: Rejected | None) -> str | None:
+    if refused is None:
+        return None
+    return (f"the site answered the submit with {refused.answer} instead of the success answer, "
+            "yet the plan reads back identical, so it counts as submitted; if that answer means "
+            "success on your system, set site.success_text to it")
 
 
 def exact_day(rows: list[Row], day: date) -> list[Row]:

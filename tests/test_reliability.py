@@ -29,6 +29,13 @@ def catalogue(kind: str, case: str, outcome: str) -> pytest.MarkDecorator:
     return pytest.mark.catalogue(kind, case, outcome)
 
 
+def cases(table: list[tuple[Any, ...]], outcome: str, kind: str = "fault",
+          title: str = "{}") -> list[Any]:
+    """One catalogue row per ``(case, *values)`` entry of a table, the case named by ``title``."""
+    return [pytest.param(*rest, id=case, marks=catalogue(kind, title.format(case), outcome))
+            for case, *rest in table]
+
+
 @dataclass
 class Outcome:
     code: int
@@ -341,17 +348,52 @@ TEAM_PAGES = [
 ]
 
 
-@pytest.mark.parametrize("page", [
-    pytest.param(page, id=case, marks=catalogue(
-        "fault", f"quorum set, the team page is {case}",
-        "failed `site-changed` (never `skipped quorum`), nothing submitted, run red"))
-    for case, page in TEAM_PAGES])
+@pytest.mark.parametrize("page", cases(
+    TEAM_PAGES, "failed `site-changed` (never `skipped quorum`), nothing submitted, run red", title="quorum set, the team page is {}"))
 def test_team_page_without_entries_is_site_changed(h: Harness, page: str) -> None:
     h.sb.faults.team_page = page
     o = h.run("run", "--date", DAY, env=h.env(extra="[workday]\nquorum = 1"))
     assert (o.code, o.account["status"], o.account["reason"]) == (1, "failed", "site-changed")
     assert o.account["message"].startswith("the team page has no 'textarea' entries")
     assert submits(h.sb) == 0
+
+
+SUCCESS_ANSWERS = [
+    ("with a UTF-8 BOM", '\ufeff"修改成功"\n'.encode()),
+    ("as a JSON object", '{"code": 0, "msg": "修改成功"}'.encode()),
+    ("as invalid JSON", b'"\\u4fee\\u6539\\u6210'),
+]
+
+
+@pytest.mark.parametrize("body", cases(
+    SUCCESS_ANSWERS, "read back before believing it: `submitted`, with a warning naming site.success_text", title="the success answer {}"))
+def test_unexpected_success_answer_is_checked_by_reading_back(h: Harness, body: bytes) -> None:
+    h.sb.faults.success_body = body
+    o = h.run("run", "--date", DAY)
+    assert (o.code, o.account["status"], o.account["requests"]) == (0, "submitted", 5)
+    [warning] = [line for line in o.err.splitlines() if line.startswith("warning: ")]
+    assert warning.startswith("warning: the site answered the submit with ") and warning.endswith(
+        "instead of the success answer, yet the plan reads back identical, so it counts as "
+        "submitted; if that answer means success on your system, set site.success_text to it")
+    assert submits(h.sb) == 1
+
+
+REFUSALS = [
+    ("the submit refused in words (200, nothing stored)", {"submit_refusal": "本周计划已锁定"},
+     "the site refused the plan for 2026-11-20: '本周计划已锁定'"),
+    ("the submit answered 403", {"submit_errors": [403]}, "127.0.0.1 answered 403 to POST /routine/daily"),
+]
+
+
+@pytest.mark.parametrize(("faults", "said"), cases(
+    REFUSALS, "read back: absent, so failed `rejected` with the site's words; never resubmitted"))
+def test_refusal_confirmed_by_reading_back(h: Harness, faults: dict[str, Any], said: str) -> None:
+    for name, value in faults.items():
+        setattr(h.sb.faults, name, value)
+    o = h.run("run", "--date", DAY)
+    assert (o.code, o.account["reason"]) == (1, "rejected")
+    assert o.account["message"] == f"{said}; reading 2026-11-20 back shows no plan there"
+    assert submits(h.sb) == 1
 
 
 @catalogue("fault", "a plan written by hand, with --force", "replaced, read back")
@@ -411,18 +453,16 @@ BAD_ENV = [
 ]
 
 
-@pytest.mark.parametrize(("env", "expected"), [
-    pytest.param(*rest, id=case, marks=catalogue("input", case, "one line naming the variable, exit 2, nothing sent"))
-    for case, *rest in BAD_ENV])
+@pytest.mark.parametrize(("env", "expected"), cases(
+    BAD_ENV, "one line naming the variable, exit 2, nothing sent", "input"))
 def test_bad_environment(h: Harness, env: dict[str, str], expected: str) -> None:
     o = h.run("run", "--date", DAY, env={**h.env(), **env})
     assert (o.code, o.err.strip(), o.result) == (2, expected, None)
     assert h.sb.log == []
 
 
-@pytest.mark.parametrize(("argv", "toml", "expected"), [
-    pytest.param(*rest, id=case, marks=catalogue("input", case, "one line naming the fix, exit 2, nothing sent"))
-    for case, *rest in BAD_INPUTS])
+@pytest.mark.parametrize(("argv", "toml", "expected"), cases(
+    BAD_INPUTS, "one line naming the fix, exit 2, nothing sent", "input"))
 def test_bad_input(h: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                    argv: list[str], toml: str | None, expected: str) -> None:
     monkeypatch.chdir(tmp_path)
@@ -449,9 +489,8 @@ DATA_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("plan", "history"), [
-    pytest.param(*rest, id=case, marks=catalogue("data", case, "submitted; stored text equals the rendered plan"))
-    for case, *rest in DATA_CASES])
+@pytest.mark.parametrize(("plan", "history"), cases(
+    DATA_CASES, "submitted; stored text equals the rendered plan", "data"))
 def test_data_round_trips_exactly(h: Harness, plan: str, history: dict[str, str]) -> None:
     h.sb.plans["alice"] = dict(history)
     o = h.run("run", "--date", DAY, env=h.env(plan=plan))

@@ -54,6 +54,9 @@ class Faults:
     history_page: int | None = None  # the history lists only the first N rows of the range
     history_oldest_first: bool = False  # the history lists the oldest day first
     history_ignores_dates: bool = False  # the history ignores start/end and lists every plan
+    submit_refusal: str | None = None  # every submit is answered with these words, nothing stored
+    success_body: bytes | None = None  # a stored plan is answered with these bytes, not "修改成功"
+    # (a BOM before it, a JSON object, broken JSON: successes the runner must not call refusals)
     team_page: str | None = None  # the team page answered with this HTML instead (a login form,
     # a permission page, a redesign without the entries)
     drip_ms: int = 0  # every answer's body goes out one byte every N ms (a stuck proxy)
@@ -80,11 +83,6 @@ class _Answer:
     body: bytes
     content_type: str
     headers: dict[str, str] = field(default_factory=dict)
-    history_page: int | None = None  # the history lists only the first N rows of the range
-    history_oldest_first: bool = False  # the history lists the oldest day first
-    history_ignores_dates: bool = False  # the history ignores start/end and lists every plan
-    team_page: str | None = None  # the team page answered with this HTML instead (a login form,
-    # a permission page, a redesign without the entries)
     drip_ms: int = 0  # the glue writes the body a byte at a time, this far apart
 
 
@@ -417,11 +415,15 @@ class Sandbox:
         content = _first(form, "content") or ""
         if not content.strip():
             return _json("内容不能为空")
+        if self.faults.submit_refusal is not None:
+            return _json(self.faults.submit_refusal)
         if self.faults.lost_writes > 0:
             self.faults.lost_writes -= 1
         else:
             self.plans.setdefault(user, {})[day.isoformat()] = content  # overwrites, silently
             self._save()
+        if self.faults.success_body is not None:
+            return _Answer(200, self.faults.success_body, "application/json; charset=utf-8")
         return _json("修改成功")
 
     def _history(self, user: str, query: _Query) -> _Answer:

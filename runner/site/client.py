@@ -108,7 +108,7 @@ class SiteClient:
             self.site.date_param: day.isoformat(), self.site.content_param: text})
         said = _answer(resp)
         if said != self.site.success_text:
-            raise Rejected(f"the site refused the plan for {day}: {said[:200]!r}")
+            raise Rejected(f"the site refused the plan for {day}: {said[:200]!r}", repr(said[:200]))
 
     # -------------------------------------------------------------- plumbing
 
@@ -143,7 +143,8 @@ class SiteClient:
             raise NetworkError(f"{self._host} answered {resp.status_code} to {method} {path}")
         if 400 <= resp.status_code < 500 and not (path == self.site.api_login_path
                                                   and resp.status_code == 401):
-            raise Rejected(f"{self._host} answered {resp.status_code} to {method} {path}")
+            raise Rejected(f"{self._host} answered {resp.status_code} to {method} {path}",
+                           f"HTTP {resp.status_code}")
         return resp
 
     def _session_ended(self, resp: requests.Response) -> bool:
