@@ -54,6 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--host", default="127.0.0.1", help="address to bind (default loopback)")
     sandbox.add_argument("--port", type=int, default=8765, help="port (default 8765)")
     sandbox.add_argument("--state", metavar="FILE", help="keep accounts and plans in this JSON file")
+    sandbox.add_argument("--profile", default="reference", metavar="NAME",
+                         help="the shape of system to play: reference, form-csrf, json-api, gbk, "
+                              "sso-cookie (examples/NAME.toml configures the runner for it)")
 
     history = sub.add_parser(
         "history", help="show a month of your plans as a calendar (filed, missed, days off)",
@@ -97,7 +100,7 @@ def _dispatch(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     if args.command == "sandbox":
         from runner.sandbox.cli import run_cli
 
-        return run_cli(args.host, args.port, Path(args.state) if args.state else None)
+        return run_cli(args.host, args.port, Path(args.state) if args.state else None, args.profile)
     if args.command == "notify":
         from runner.github import notify
 
