@@ -265,6 +265,28 @@ def test_wrong_password(h: Harness) -> None:
     assert (o.code, o.account["reason"], o.account["requests"]) == (1, "auth", 1)
 
 
+@catalogue("fault", "wrong password answered with the login form, the password refilled in it",
+           "failed `auth` naming 'a login page'; the page (and the password) quoted nowhere")
+def test_login_page_echoing_the_password(h: Harness) -> None:
+    h.secrets["alice"] = "not-the-password-ECHO"
+    h.sb.faults.login_echo = True
+    o = h.run("run", "--date", DAY)
+    assert (o.code, o.account["reason"], o.account["requests"]) == (1, "auth", 1)
+    assert o.account["message"] == ("login refused for alice (the site answered a login page); "
+                                    "check DAILYPLAN_PASSWORD_ALICE")
+
+
+@catalogue("fault", "a refusal 6,000 characters long, over several lines",
+           "failed `rejected`, quoting one line of at most 200 characters")
+def test_long_refusal_is_quoted_short(h: Harness) -> None:
+    h.sb.faults.submit_refusal = "本周计划已锁定，\n请联系管理员。" * 400
+    o = h.run("run", "--date", DAY)
+    assert (o.code, o.account["reason"]) == (1, "rejected")
+    quoted = o.account["message"].split(": ", 1)[1].split("; reading")[0]
+    assert quoted.startswith("'本周计划已锁定， 请联系管理员。") and quoted.endswith("…'")
+    assert len(quoted) == 200 + 2 and "\n" not in o.account["message"]
+
+
 @catalogue("fault", "bearer login answering 401", "failed `auth`, 1 request, never retried")
 def test_bearer_401(h: Harness) -> None:
     h.sb.faults.login_broken = True
@@ -340,23 +362,25 @@ def test_history_ignoring_the_dates_is_site_changed(h: Harness) -> None:
 
 TEAM_PAGES = [  # a login page in its place reads as the session ending, so it is an auth failure
     ("a login form", '<html><head><title>登录</title></head><body><form><input name="username">'
-                     '<input type="password" name="password"></form></body></html>', "auth"),
+                     '<input type="password" name="password"></form></body></html>', "auth", ""),
     ("a permission page", "<html><head><title>403 无权限</title></head><body><h1>无权访问团队计划"
-                          "</h1></body></html>", "site-changed"),
+                          "</h1></body></html>", "site-changed", "an HTML page titled '403 无权限'"),
     ("a redesign without the entries", '<html><body><ul class="members"><li>alice</li>'
-                                       "<li>bob</li></ul></body></html>", "site-changed"),
+                                       "<li>bob</li></ul></body></html>", "site-changed",
+     "an HTML page without a title"),
 ]
 
 
-@pytest.mark.parametrize(("page", "reason"), cases(
+@pytest.mark.parametrize(("page", "reason", "shown"), cases(
     TEAM_PAGES, "failed (`site-changed`, or `auth` for a login page), never `skipped quorum`; "
     "nothing submitted, run red", title="quorum set, the team page is {}"))
-def test_team_page_without_entries_fails_loudly(h: Harness, page: str, reason: str) -> None:
+def test_team_page_without_entries_fails_loudly(h: Harness, page: str, reason: str,
+                                                 shown: str) -> None:
     h.sb.faults.team_page = page
     o = h.run("run", "--date", DAY, env=h.env(extra="[workday]\nquorum = 1"))
     assert (o.code, o.account["status"], o.account["reason"]) == (1, "failed", reason)
     if reason == "site-changed":
-        assert o.account["message"].startswith("the team page has no 'textarea' entries")
+        assert o.account["message"].startswith(f"the team page ({shown}) has no 'textarea' entries")
     assert submits(h.sb) == 0
 
 
