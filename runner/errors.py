@@ -66,3 +66,9 @@ class VerifyError(RunnerError):
     """The site said the plan was saved, but reading it back shows something else."""
 
     reason = Reason.VERIFY
+
+
+class Interrupted(RunnerError):
+    """Ctrl-C or SIGTERM arrived before this account finished; no submit starts after it."""
+
+    reason = Reason.INTERRUPTED

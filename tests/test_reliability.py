@@ -9,6 +9,8 @@ counts are recorded on the test (``user_properties``) so ``docs/reliability.py``
 from __future__ import annotations
 
 import json
+import os
+import signal
 import threading
 import time
 from dataclasses import dataclass
@@ -18,6 +20,7 @@ from typing import Any
 import pytest
 
 from runner.cli import main
+from runner.lock import run_lock
 from runner.sandbox import Sandbox
 
 DAY = "2026-11-20"
@@ -452,6 +455,63 @@ def test_overlapping_runs(h: Harness, capfd: pytest.CaptureFixture[str]) -> None
     assert submits(h.sb) == 1
     assert out.count("skipped (already-submitted)") == 1 and out.count("alice  submitted") == 1
     h.run("run", "--date", DAY)  # and the invariants hold afterwards
+
+
+def signal_on(sb: Sandbox, kind: str, signum: int) -> threading.Thread:
+    """Send ``signum`` to this process the moment the sandbox sees the first request of ``kind``."""
+    def watch() -> None:
+        deadline = time.monotonic() + 10
+        while not sb.requests_by(kind=kind) and time.monotonic() < deadline:
+            time.sleep(0.002)
+        os.kill(os.getpid(), signum)
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    return watcher
+
+
+def interrupted_run(h: Harness, kind: str, signum: int) -> list[dict[str, Any]]:
+    """alice then bob, one at a time; ``signum`` arrives at alice's first request of ``kind``."""
+    h.sb.faults.latency_ms = 60
+    signal_on(h.sb, kind, signum)
+    env = h.env("alice", "bob")
+    o = h.run("run", "--date", DAY, env={**env, "DAILYPLAN_CONFIG": "parallel = 1\n" + env["DAILYPLAN_CONFIG"]})
+    assert o.code == 130 and o.result is not None
+    return o.result["accounts"]
+
+
+@catalogue("fault", "SIGTERM while the first account's submit is on its way",
+           "that submit read back and reported; the next account never starts (`interrupted`); "
+           "result file written; exit 130")
+def test_sigterm_during_a_submit(h: Harness) -> None:
+    alice, bob = interrupted_run(h, "submit", signal.SIGTERM)
+    assert (alice["status"], alice["message"]) == ("submitted", "submitted and read back")
+    assert (bob["status"], bob["reason"], bob["message"]) == (
+        "failed", "interrupted",
+        "interrupted (Ctrl-C or SIGTERM) before this account started; nothing was sent for it")
+    assert submits(h.sb) == 1 and "2026-11-20" not in h.sb.plans["bob"]
+
+
+@catalogue("fault", "Ctrl-C while the first account reads its history",
+           "no submit starts after it; both accounts `interrupted`, result file written, exit 130")
+def test_ctrl_c_before_any_submit(h: Harness) -> None:
+    alice, bob = interrupted_run(h, "history", signal.SIGINT)
+    assert [(a["status"], a["reason"]) for a in (alice, bob)] == [("failed", "interrupted")] * 2
+    assert alice["message"] == ("interrupted (Ctrl-C or SIGTERM) before the plan for 2026-11-20 "
+                                "was submitted; nothing was sent for it")
+    assert submits(h.sb) == 0
+
+
+@catalogue("fault", "Ctrl-C while waiting for another run's lock",
+           "every account `interrupted` (none started), result file written, exit 130")
+def test_ctrl_c_while_waiting_for_the_lock(h: Harness) -> None:
+    env = h.env()
+    with run_lock(env["DAILYPLAN_LOCK_FILE"]):
+        timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
+        timer.start()
+        o = h.run("run", "--date", DAY, env=env)
+    assert o.code == 130 and o.result is not None
+    assert (o.account["status"], o.account["reason"]) == ("failed", "interrupted")
+    assert h.sb.log == []
 
 
 # -- bad input: one line naming the fix, exit 2, no traceback -----------------------------------
