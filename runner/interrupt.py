@@ -18,6 +18,7 @@ from datetime import date
 from types import FrameType
 
 from runner.config import Account
+from runner.errors import RunnerError
 from runner.result import AccountResult, RunResult
 from runner.status import Reason, Status
 
@@ -75,10 +76,14 @@ def settle(accounts: list[Account], futures: list[Future[AccountResult]],
     return results
 
 
-def not_started(accounts: list[Account], day: date, timezone: str) -> RunResult:
-    """The result of a run interrupted before any account started (while waiting for the lock)."""
-    return RunResult(day, timezone, [
-        _interrupted(a, "before this account started; nothing was sent for it") for a in accounts])
+def not_started(accounts: list[Account], day: date, timezone: str,
+                why: RunnerError | None = None) -> RunResult:
+    """The result of a run stopped before any account started: interrupted, or ``why`` (the lock)."""
+    if why is None:
+        return RunResult(day, timezone, [
+            _interrupted(a, "before this account started; nothing was sent for it") for a in accounts])
+    return RunResult(day, timezone, [AccountResult(a.id, Status.FAILED, why.reason, str(why),
+                                                   github=a.github) for a in accounts])
 
 
 def _interrupted(account: Account, when: str) -> AccountResult:

@@ -514,6 +514,50 @@ def test_ctrl_c_while_waiting_for_the_lock(h: Harness) -> None:
     assert h.sb.log == []
 
 
+def planted_symlink(tmp: Path) -> str:
+    (tmp / "victim").write_text("keep me")
+    (tmp / "planted").symlink_to(tmp / "victim")
+    return str(tmp / "planted")
+
+
+def a_directory(tmp: Path) -> str:
+    (tmp / "a-dir").mkdir()
+    return str(tmp / "a-dir")
+
+
+LOCKS = [
+    ("the run lock is a symlink planted by someone else", planted_symlink,
+     "the run lock {} is a symbolic link, which dailyplan never follows; remove it, or set "
+     "DAILYPLAN_LOCK_FILE to a file of your own"),
+    ("the run lock cannot be opened (a directory in its place)", a_directory,
+     "cannot open the run lock {} (Is a directory); set DAILYPLAN_LOCK_FILE to a file of your own"),
+]
+
+
+@pytest.mark.parametrize(("make", "expected"), cases(
+    LOCKS, "every account failed `locked` with one line naming the lock and the fix; nothing sent"))
+def test_a_lock_that_cannot_be_had(h: Harness, make: Any, expected: str) -> None:
+    path = make(h.tmp)
+    o = h.run("run", "--date", DAY, env=h.env("alice", "bob", DAILYPLAN_LOCK_FILE=path))
+    assert o.code == 1 and o.result is not None
+    assert [(a["status"], a["reason"], a["message"]) for a in o.result["accounts"]] == [
+        ("failed", "locked", expected.format(path))] * 2
+    assert "unexpected" not in o.out + o.err and h.sb.log == []
+    assert not (h.tmp / "victim").exists() or (h.tmp / "victim").read_text() == "keep me"
+
+
+@catalogue("fault", "another run holds the lock past DAILYPLAN_LOCK_WAIT",
+           "failed `locked`: 'another dailyplan run has held …'; nothing sent")
+def test_lock_held_past_the_wait(h: Harness) -> None:
+    env = h.env(DAILYPLAN_LOCK_WAIT="0.2")
+    with run_lock(env["DAILYPLAN_LOCK_FILE"]):
+        o = h.run("run", "--date", DAY, env=env)
+    assert (o.code, o.account["reason"]) == (1, "locked")
+    assert o.account["message"] == (f"another dailyplan run has held {env['DAILYPLAN_LOCK_FILE']} "
+                                    "for over 0.2 s; nothing was submitted by this run")
+    assert h.sb.log == []
+
+
 # -- bad input: one line naming the fix, exit 2, no traceback -----------------------------------
 
 GOOD = '[site]\nbase_url = "https://x.example"\n[[accounts]]\nid = "alice"\nusername = "alice"\n'
