@@ -13,12 +13,12 @@ from pathlib import Path
 
 from runner import config as cfg
 from runner.deadline import Deadline
-from runner.errors import ConfigError, ExitCode, RunnerError, UsageError
+from runner.errors import ConfigError, ExitCode, UsageError
 from runner.lock import run_lock
 from runner.pipeline import Options, run_all
 from runner.plan import check_template
 from runner.report import Reporter
-from runner.site.client import SiteClient
+from runner.site.diagnose import diagnose
 from runner.workday import today_in
 
 NOT_CONFIGURED = (
@@ -99,14 +99,7 @@ def check(config_path: str | None, env: Mapping[str, str]) -> int:
         secret = secrets[account.id]
         if secret is None:
             return f"missing: set {cfg.wanted_secret(config, account)}"
-        client = SiteClient(config.site, account.username, secret)
-        try:
-            client.login()
-            return f"ready (logged in with {secret.variable})"
-        except RunnerError as exc:
-            return f"login failed ({exc.reason}): {exc}"
-        finally:
-            client.close()
+        return diagnose(config, account, secret)
 
     with ThreadPoolExecutor(max_workers=config.workers(len(accounts))) as pool:
         states = list(pool.map(login, accounts))
