@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from runner.audit import missed_days
 from runner.config import Account, Config, Secret
 from runner.deadline import Deadline
-from runner.errors import RunnerError, VerifyError
+from runner.errors import RunnerError, SiteChanged, VerifyError
 from runner.month import MonthView, month_view
 from runner.plan import PlanContext, normalize, render
 from runner.result import AccountResult, RunResult
@@ -151,7 +151,11 @@ def _submit_day(config: Config, account: Account, opts: Options, client: SiteCli
 def _file_plan(config: Config, account: Account, opts: Options, client: SiteClient,
                rows: list[Row]) -> Outcome:
     day = opts.day
+    # The ranged read may prove a plan is there, never that it is not: a paged or oldest-first
+    # answer can leave today out. Absence is only ever read from a query for today alone.
     existing = _plan_on(rows, day)
+    if existing is None:
+        existing = _plan_on(exact_day(client.history(day, day), day), day)
     previous = next((r for r in rows if r.day < day and r.text.strip()), None)
     previous_date = previous.day if previous else None
 
@@ -179,7 +183,7 @@ def _file_plan(config: Config, account: Account, opts: Options, client: SiteClie
 
     for attempt in (1, 2):
         client.submit(day, text)
-        stored = _plan_on(client.history(day, day), day)
+        stored = _plan_on(exact_day(client.history(day, day), day), day)
         if stored is not None and normalize(stored) == normalize(text):
             how = "replaced the existing plan" if existing is not None else "submitted"
             again = " on the second try" if attempt == 2 else ""
@@ -189,6 +193,21 @@ def _file_plan(config: Config, account: Account, opts: Options, client: SiteClie
                            previous_date, text)
     raise VerifyError(f"the site accepted the plan for {day} but reading it back shows "
                       f"{'nothing' if stored is None else 'different text'}, twice; check it by hand")
+
+
+def exact_day(rows: list[Row], day: date) -> list[Row]:
+    """The answer to a read of ``day`` alone; rows of other days mean the site ignored the query.
+
+    Then the answer proves nothing about ``day`` (it may be a page of old plans), so nothing may
+    be submitted on its word.
+    """
+    others = sorted({r.day for r in rows if r.day != day})
+    if others:
+        shown = ", ".join(d.isoformat() for d in others[:3]) + (" …" if len(others) > 3 else "")
+        raise SiteChanged(f"asked for {day} alone, the history page listed plans of other days "
+                          f"({shown}); the site ignores site.start_param/site.end_param, so "
+                          "whether today's plan is there cannot be told; nothing was submitted")
+    return rows
 
 
 def _plan_on(rows: list[Row], day: date) -> str | None:

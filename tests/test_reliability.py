@@ -108,7 +108,7 @@ def submits(sb: Sandbox) -> int:
 def test_gateway_errors_twice(h: Harness, sleeps: list[float]) -> None:
     h.sb.faults.submit_errors = [502, 503]
     o = h.run("run", "--date", DAY)
-    assert (o.code, o.account["status"], o.account["requests"]) == (0, "submitted", 6)
+    assert (o.code, o.account["status"], o.account["requests"]) == (0, "submitted", 7)
     assert len(sleeps) == 2
 
 
@@ -136,7 +136,7 @@ def test_reset_during_history(h: Harness) -> None:
     h.sb.faults.resets, h.sb.faults.reset_kind = 2, "history"
     o = h.run("run", "--date", DAY)
     assert (o.code, o.account["status"]) == (0, "submitted")
-    assert [e.status for e in h.sb.requests_by(kind="history")] == [0, 0, 200, 200]
+    assert [e.status for e in h.sb.requests_by(kind="history")] == [0, 0, 200, 200, 200]
 
 
 @catalogue("fault", "read timeout (latency above site.timeout)", "retried 4 times, then failed `network`")
@@ -212,11 +212,11 @@ def test_run_deadline(h: Harness) -> None:
 
 @catalogue("fault", "session expiring between read and submit", "one new login, submitted")
 def test_session_expires_mid_run(h: Harness) -> None:
-    h.sb.faults.session_ttl = 1
+    h.sb.faults.session_ttl = 2
     o = h.run("run", "--date", DAY)
     assert (o.code, o.account["status"]) == (0, "submitted")
-    assert [e.kind for e in h.sb.log] == ["login", "history", "submit", "login", "submit",
-                                          "history", "login", "history"]
+    assert [e.kind for e in h.sb.log] == ["login", "history", "history", "submit", "login",
+                                          "submit", "history"]
     assert h.sb.plans["alice"][DAY].startswith("2026.11.20\n")
 
 
@@ -279,6 +279,78 @@ def test_hand_written_plan_untouched(h: Harness) -> None:
     h.sb.plans["alice"][DAY] = "2026.11.20\n我自己写的计划"
     o = h.run("run", "--date", DAY)
     assert (o.code, o.account["reason"]) == (0, "already-submitted")
+    assert submits(h.sb) == 0
+
+
+def _busy_month(h: Harness) -> None:
+    """Ten earlier plans in the 31-day range, and one the person wrote by hand this morning."""
+    for n in range(1, 11):
+        h.sb.plans["alice"][f"2026-11-{n:02d}"] = f"2026.11.{n:02d}\n旧计划 {n}"
+    h.sb.plans["alice"][DAY] = "2026.11.20\n我自己写的计划"
+
+
+@catalogue("fault", "history paged (first 5 rows only) and oldest first, plan written by hand",
+           "today asked for alone: left untouched (`already-submitted`), 3 requests")
+def test_paged_oldest_first_history_keeps_the_hand_written_plan(h: Harness) -> None:
+    _busy_month(h)
+    h.sb.faults.history_page, h.sb.faults.history_oldest_first = 5, True
+    o = h.run("run", "--date", DAY)
+    assert (o.code, o.account["reason"], o.account["requests"]) == (0, "already-submitted", 3)
+    assert h.sb.plans["alice"][DAY] == "2026.11.20\n我自己写的计划" and submits(h.sb) == 0
+
+
+@catalogue("fault", "history oldest first, no plan yet", "today asked for alone: submitted in 5 requests")
+def test_oldest_first_history_without_a_plan_submits(h: Harness) -> None:
+    h.sb.faults.history_oldest_first = True
+    o = h.run("run", "--date", DAY)
+    assert (o.code, o.account["status"], o.account["requests"]) == (0, "submitted", 5)
+    assert o.account["previous_date"] == "2026-11-19"
+
+
+@catalogue("fault", "history paged newest first, plan written by hand",
+           "the ranged read proves it: left untouched in 2 requests")
+def test_ranged_read_proves_a_plan_is_there(h: Harness) -> None:
+    _busy_month(h)
+    h.sb.faults.history_page = 5
+    o = h.run("run", "--date", DAY)
+    assert (o.code, o.account["reason"], o.account["requests"]) == (0, "already-submitted", 2)
+
+
+@catalogue("fault", "history ignoring the dates asked for (first page of everything)",
+           "failed `site-changed`, nothing submitted, the hand-written plan survives")
+def test_history_ignoring_the_dates_is_site_changed(h: Harness) -> None:
+    _busy_month(h)
+    h.sb.faults.history_ignores_dates, h.sb.faults.history_oldest_first = True, True
+    h.sb.faults.history_page = 5
+    o = h.run("run", "--date", DAY)
+    assert (o.code, o.account["reason"]) == (1, "site-changed")
+    assert o.account["message"] == (
+        "asked for 2026-11-20 alone, the history page listed plans of other days (2026-11-01, "
+        "2026-11-02, 2026-11-03 …); the site ignores site.start_param/site.end_param, so whether "
+        "today's plan is there cannot be told; nothing was submitted")
+    assert submits(h.sb) == 0
+
+
+TEAM_PAGES = [
+    ("a login form", '<html><head><title>登录</title></head><body><form><input name="username">'
+                     '<input type="password" name="password"></form></body></html>'),
+    ("a permission page", "<html><head><title>403 无权限</title></head><body><h1>无权访问团队计划"
+                          "</h1></body></html>"),
+    ("a redesign without the entries", '<html><body><ul class="members"><li>alice</li>'
+                                       "<li>bob</li></ul></body></html>"),
+]
+
+
+@pytest.mark.parametrize("page", [
+    pytest.param(page, id=case, marks=catalogue(
+        "fault", f"quorum set, the team page is {case}",
+        "failed `site-changed` (never `skipped quorum`), nothing submitted, run red"))
+    for case, page in TEAM_PAGES])
+def test_team_page_without_entries_is_site_changed(h: Harness, page: str) -> None:
+    h.sb.faults.team_page = page
+    o = h.run("run", "--date", DAY, env=h.env(extra="[workday]\nquorum = 1"))
+    assert (o.code, o.account["status"], o.account["reason"]) == (1, "failed", "site-changed")
+    assert o.account["message"].startswith("the team page has no 'textarea' entries")
     assert submits(h.sb) == 0
 
 

@@ -53,6 +53,11 @@ class Faults:
     lost_writes: int = 0  # the next N good submits say "修改成功" and store nothing
     layout_changed: bool = False  # the history page drops its `.routine` rows for a table
     login_broken: bool = False  # every login fails, even with the right password
+    history_page: int | None = None  # the history lists only the first N rows of the range
+    history_oldest_first: bool = False  # the history lists the oldest day first
+    history_ignores_dates: bool = False  # the history ignores start/end and lists every plan
+    team_page: str | None = None  # the team page answered with this HTML instead (a login form,
+    # a permission page, a redesign without the entries)
     drip_ms: int = 0  # every answer's body goes out one byte every N ms (a stuck proxy)
     gzip_answers: bool = False  # answers are sent gzip-compressed (Content-Encoding: gzip)
     gzip_bomb: str | None = None  # answers to this kind are a small gzip inflating to 64 MB
@@ -77,6 +82,11 @@ class _Answer:
     body: bytes
     content_type: str
     headers: dict[str, str] = field(default_factory=dict)
+    history_page: int | None = None  # the history lists only the first N rows of the range
+    history_oldest_first: bool = False  # the history lists the oldest day first
+    history_ignores_dates: bool = False  # the history ignores start/end and lists every plan
+    team_page: str | None = None  # the team page answered with this HTML instead (a login form,
+    # a permission page, a redesign without the entries)
     drip_ms: int = 0  # the glue writes the body a byte at a time, this far apart
 
 
@@ -440,8 +450,10 @@ class Sandbox:
         if start is None or end is None:
             return _json("日期格式错误")
         mine = self.plans.get(user, {})
-        days = sorted((d for d in mine if start.isoformat() <= d <= end.isoformat()), reverse=True)
-        rows = [(day, mine[day]) for day in days]
+        wanted = (lambda d: True) if self.faults.history_ignores_dates else (
+            lambda d: start.isoformat() <= d <= end.isoformat())
+        days = sorted((d for d in mine if wanted(d)), reverse=not self.faults.history_oldest_first)
+        rows = [(day, mine[day]) for day in days][: self.faults.history_page]
         listing = _redesigned_rows(rows) if self.faults.layout_changed else _routine_rows(rows)
         # The hidden draft box after the rows: a trap for `soup.select("textarea")[0]`.
         draft = f'<textarea name="draft" style="display:none">{escape_plan(_DRAFT)}</textarea>\n'
@@ -451,6 +463,8 @@ class Sandbox:
         day = _parse_date(_first(query, "date"))
         if day is None:
             return _json("日期格式错误")
+        if self.faults.team_page is not None:
+            return _html(self.faults.team_page)
         rows = []
         for member in sorted(self.accounts):
             text = self.plans.get(member, {}).get(day.isoformat())

@@ -240,5 +240,17 @@ def team_texts(page: str, site: Site) -> list[str]:
 
 
 def count_team_plans(page: str, site: Site) -> int:
-    """How many teammates have a real plan: a placeholder such as 未填写 is short, plans are not."""
-    return sum(len(text.strip()) > site.team_min_chars for text in team_texts(page, site))
+    """How many teammates have a real plan: a placeholder such as 未填写 is short, plans are not.
+
+    The page lists every member, the reader included, so a page with no entries at all is not the
+    team page (a login or permission page, a redesign): SiteChanged, never a count of 0, which
+    would skip the day for "quorum" every day without anyone hearing of it.
+    """
+    texts = team_texts(page, site)
+    if not texts:
+        where = (f"no list items at site.team_items {site.team_items!r}"
+                 if site.history_format == "json" else f"no '{site.team_content_selector}' entries")
+        raise SiteChanged(f"the team page has {where} (one per member expected, you included); "
+                          "the site changed, or the setting needs updating; the quorum could not "
+                          "be counted, so nothing was submitted")
+    return sum(len(text.strip()) > site.team_min_chars for text in texts)
