@@ -238,7 +238,7 @@ def test_check_reports_each_account(team: Sandbox, capsys: pytest.CaptureFixture
     e["DAILYPLAN_PASSWORD_BOB"] = "wrong"
     assert main(["check"], e) == 1
     out = capsys.readouterr().out
-    assert "alice  alice            ready (logged in with DAILYPLAN_PASSWORD_ALICE; history read: 0 plan(s) on " in out
+    assert "alice  alice            ready (logged in with DAILYPLAN_PASSWORD_ALICE; history read: 1 plan(s), 0 on " in out
     assert ("bob    bob              login: GET /login answered 200 and set no cookie at all ('用户名或密码错误'): "
             "check DAILYPLAN_PASSWORD_BOB, site.login_method, site.username_param and site.password_param") in out
     del e["DAILYPLAN_PASSWORD_BOB"]

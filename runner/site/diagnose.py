@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,20 +20,12 @@ from urllib.parse import urlsplit
 import requests
 
 from runner.config import Account, Config, Secret, Site
-from runner.errors import RunnerError, SiteChanged
-from runner.site.auth import REDIRECTS, log_in, page_text, session_ended
+from runner.errors import AuthError, RunnerError, SiteChanged
+from runner.site.auth import REDIRECTS, page_text, session_ended
+from runner.site.client import SiteClient
 from runner.site.http import Transport
-from runner.site.pages import (
-    count_team_plans,
-    dig,
-    format_day,
-    hidden_value,
-    is_login_page,
-    parse_day,
-    parse_history,
-    soup,
-)
-from runner.site.shapes import answer_text, login_request, with_query
+from runner.site.pages import dig, is_login_page, parse_day, soup
+from runner.site.shapes import answer_text
 from runner.workday import today_in
 
 
@@ -45,26 +38,66 @@ class Misfit(Exception):
     """The first step that does not fit: the line to print."""
 
 
+@dataclass
+class _Exchange:
+    method: str
+    path: str
+    resp: requests.Response
+
+
+class _Recorder:
+    """Keeps every exchange the client makes, so a failed step can be explained from what came back."""
+
+    def __init__(self, transport: Transport) -> None:
+        self.exchanges: list[_Exchange] = []
+        self._send = transport.send
+        transport.send = self.send  # type: ignore[method-assign]
+
+    def send(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        resp = self._send(method, path, **kwargs)
+        self.exchanges.append(_Exchange(method, path, resp))
+        return resp
+
+    def last(self) -> _Exchange | None:
+        return self.exchanges[-1] if self.exchanges else None
+
+
 def diagnose(config: Config, account: Account, secret: Secret, day: date | None = None) -> str:
-    """One line: ``ready (…)`` after an authenticated read parsed, else the first misfit and its key."""
+    """One line: ``ready (…)`` after an authenticated read parsed, else the first misfit and its key.
+
+    The login and the read are the run's own (``SiteClient``), so what check calls ready is what a
+    run will meet; the recorded answers only explain a step that failed.
+    """
     site = config.site
-    transport = Transport(site.base_url, timeout=site.timeout, ca_bundle=site.ca_bundle)
-    transport.session.headers.update(dict(site.headers))
     day = day or today_in(config.timezone)
-    seen: list[Any] = []  # JSON answers met on the way, to judge the success check by
+    client = SiteClient(site, account.username, secret)
+    recorder = _Recorder(client.transport)
     try:
-        _login(site, transport, account.username, secret, seen)
-        count = _history(site, transport, day, seen, secret)
-        team = f"; team page: {_team(site, transport, day)} plans" if config.workday.quorum else ""
+        try:
+            client.login()
+        except RunnerError as exc:
+            raise Misfit(_login_misfit(site, client, secret, recorder.last(), exc)) from None
+        logged_in = len(recorder.exchanges)
+        try:
+            rows = client.history(day - timedelta(days=site.lookback_days), day)
+        except RunnerError as exc:
+            after = recorder.exchanges[logged_in:]
+            raise Misfit(_history_misfit(site, secret, after[0] if after else None, exc)) from None
+        seen = [_json(page_text(x.resp)) for x in recorder.exchanges]
+        team = ""
+        if config.workday.quorum:
+            try:
+                team = f"; team page: {client.team_count(day)} plans"
+            except RunnerError as exc:
+                raise Misfit(f"team: {exc}") from None
         _success_check(site, seen)
-        return (f"ready (logged in with {secret.variable}; history read: {count} plan(s) on {day}"
-                f"{team})")
+        today = len([r for r in rows if r.day == day])
+        return (f"ready (logged in with {secret.variable}; history read: {len(rows)} plan(s), "
+                f"{today} on {day}{team})")
     except Misfit as misfit:
         return str(misfit)
-    except RunnerError as exc:
-        return f"failed ({exc.reason}): {exc}"
     finally:
-        transport.close()
+        client.close()
 
 
 def _json(text: str) -> Any:
@@ -84,69 +117,52 @@ def _short(text: str) -> str:
     return repr(said[:80])
 
 
-def _login(site: Site, transport: Transport, username: str, secret: Secret, seen: list[Any]) -> None:
-    if secret.kind in ("cookie", "token"):
-        log_in(site, transport, username, secret)  # installs the cookie or token; no request
-        return
+def _login_misfit(site: Site, client: SiteClient, secret: Secret, last: _Exchange | None,
+                  exc: RunnerError) -> str:
+    if last is None:  # nothing was sent: a ready token or cookie that could not be used
+        return f"login failed ({exc.reason}): {exc}"
     key = "api_login_path" if site.auth == "bearer" else "login_path"
-    csrf = None
-    if site.csrf_field:
-        path, query = with_query(site.login_path, {})
-        page = transport.send("GET", path, params=query)
-        if page.status_code == 404:
-            raise Misfit(f"login: GET {path} answered 404: set site.login_path")
-        csrf = (hidden_value(page_text(page), site.csrf_field)
-                or transport.session.cookies.get(site.csrf_field))
-        if csrf is None:
-            names = [i.get("name") for i in soup(page_text(page)).find_all("input", type="hidden")]
-            found = f"hidden inputs: {', '.join(n for n in names if n)}" if any(names) else "no hidden input"
-            raise Misfit(f"login: GET {path} answered {page.status_code} with no field or cookie "
-                         f"{_q(site.csrf_field)} ({found}): set site.csrf_field")
-    req = login_request(site, username, secret.value, csrf)
-    resp = transport.send(req.method, req.path, **req.kwargs)
-    where = f"login: {req.method} {req.path} answered {resp.status_code}"
-    text = page_text(resp)
+    resp, text = last.resp, page_text(last.resp)
+    where = f"login: {last.method} {last.path} answered {resp.status_code}"
+    if isinstance(exc, SiteChanged):  # the CSRF field is not on the login page
+        names = [i.get("name") for i in soup(text).find_all("input", type="hidden")]
+        found = f"hidden inputs: {', '.join(n for n in names if n)}" if any(names) else "no hidden input"
+        return (f"{where} with no field or cookie {_q(site.csrf_field)} ({found}): set "
+                "site.csrf_field")
     if resp.status_code in (404, 410):
-        raise Misfit(f"{where}: set site.{key}")
+        return f"{where}: set site.{'login_path' if site.csrf_field and last.method == 'GET' else key}"
     if resp.status_code in (405, 415):
-        raise Misfit(f"{where} (it wants another method or body): set site.login_method")
+        return f"{where} (it wants another method or body): set site.login_method"
     if resp.status_code in (401, 403):
-        raise Misfit(f"{where} ({_short(text)}): check {secret.variable}, site.username_param and "
-                     "site.password_param")
-    if resp.status_code >= 400:
-        raise Misfit(f"{where} ({_short(text)}): check site.{key} and site.login_method")
-    seen.append(_json(text))
+        return (f"{where} ({_short(text)}): check {secret.variable}, site.username_param and "
+                "site.password_param")
+    if resp.status_code >= 400 or not isinstance(exc, AuthError):
+        return f"{where}: {exc}"
     if site.auth == "bearer":
-        _token(site, transport, where, text, secret)
-        return
-    cookies = sorted({c.name for c in transport.session.cookies})
-    if not transport.session.cookies.get(site.cookie_name):
+        return _token_misfit(site, where, text, secret)
+    cookies = sorted({c.name for c in client.transport.session.cookies})
+    if not client.transport.session.cookies.get(site.cookie_name):
         if cookies:
-            raise Misfit(f'{where} and set no cookie "{site.cookie_name}" (cookies set: '
-                         f"{', '.join(cookies)}): set site.cookie_name")
-        raise Misfit(f"{where} and set no cookie at all ({_short(text)}): check {secret.variable}, "
-                     "site.login_method, site.username_param and site.password_param")
-    if (resp.status_code == 200 and is_login_page(text)) or (
-            resp.status_code in REDIRECTS and session_ended(site, resp)):
-        raise Misfit(f"{where} with the login page again: check {secret.variable}, "
-                     "site.username_param and site.password_param")
+            return (f'{where} and set no cookie "{site.cookie_name}" (cookies set: '
+                    f"{', '.join(cookies)}): set site.cookie_name")
+        return (f"{where} and set no cookie at all ({_short(text)}): check {secret.variable}, "
+                "site.login_method, site.username_param and site.password_param")
+    return (f"{where} with the login page again: check {secret.variable}, site.username_param and "
+            "site.password_param")
 
 
-def _token(site: Site, transport: Transport, where: str, text: str, secret: Secret) -> None:
+def _token_misfit(site: Site, where: str, text: str, secret: Secret) -> str:
     data = _json(text)
     if data is None:
-        raise Misfit(f"{where} with {_short(text)}, not JSON: check site.api_login_path and "
-                     "site.login_method")
+        return f"{where} with {_short(text)}, not JSON: check site.api_login_path and site.login_method"
     try:
         token = dig(data, site.token_field)
     except KeyError:
         holds = ", ".join(_paths(data)) or type(data).__name__
-        raise Misfit(f"{where} with no token at token_field {_q(site.token_field)} (it holds: "
-                     f"{holds[:160]}): set site.token_field, or check {secret.variable}") from None
-    if not isinstance(token, str | int) or isinstance(token, bool) or not str(token):
-        raise Misfit(f"{where} and {_q(site.token_field)} is {token!r}, not a token: set "
-                     f"site.token_field, or check {secret.variable}")
-    transport.session.headers["Authorization"] = f"Bearer {token}"
+        return (f"{where} with no token at token_field {_q(site.token_field)} (it holds: "
+                f"{holds[:160]}): set site.token_field, or check {secret.variable}")
+    return (f"{where} and {_q(site.token_field)} is {_short(json.dumps(token))}, not a token: "
+            f"check {secret.variable}, or set site.token_field")
 
 
 def _paths(data: Any, prefix: str = "", depth: int = 0) -> list[str]:
@@ -169,40 +185,28 @@ def _lists(data: Any, prefix: str = "") -> list[str]:
     return []
 
 
-def _history(site: Site, transport: Transport, day: date, seen: list[Any], secret: Secret) -> int:
-    """The run's ranged read: more rows than today's alone, so a misfit shows what the rows are."""
-    first = day - timedelta(days=site.lookback_days)
-    path, query = with_query(site.history_path, {site.start_param: format_day(first, site),
-                                                 site.end_param: format_day(day, site)})
-    resp = transport.send("GET", path, params=query)
-    _authenticated(site, resp, f"history: GET {path} answered {resp.status_code}",
-                   "site.history_path", secret)
-    text = page_text(resp)
-    data = _json(text)
-    seen.append(data)
-    try:
-        return len([r for r in parse_history(text, site) if r.day == day])
-    except SiteChanged as exc:
-        raise Misfit(_page_misfit(site, text, data, exc, resp.status_code)) from None
-
-
-def _authenticated(site: Site, resp: requests.Response, where: str, path_key: str,
-                   secret: Secret) -> None:
-    """The read right after the login must be answered as a signed-in user."""
+def _history_misfit(site: Site, secret: Secret, first: _Exchange | None, exc: RunnerError) -> str:
+    """The read right after the login failed: say what it met."""
+    if first is None:
+        return f"history: {exc}"
+    resp, where = first.resp, f"history: GET {first.path} answered {first.resp.status_code}"
     if resp.status_code == 404:
-        raise Misfit(f"{where}: set {path_key}")
+        return f"{where}: set site.history_path"
     if session_ended(site, resp):
         if secret.kind == "cookie":
-            raise Misfit(f"{where}, the login page: the cookie in {secret.variable} is not a live "
-                         "session; copy a fresh one (and check site.cookie_name)")
-        raise Misfit(f"{where}, the login page, right after logging in: the login did not take; "
-                     f"check {secret.variable}, site.cookie_name and site.login_method")
+            return (f"{where}, the login page: the cookie in {secret.variable} is not a live "
+                    "session; copy a fresh one (and check site.cookie_name)")
+        return (f"{where}, the login page, right after logging in: the login did not take; "
+                f"check {secret.variable}, site.cookie_name and site.login_method")
     if resp.status_code in REDIRECTS:
         target = urlsplit(resp.headers.get("Location", "")).path  # never the query
-        raise Misfit(f"{where}, a redirect to {target!r}: if that is the login page, set "
-                     "site.login_path to it")
+        return f"{where}, a redirect to {target!r}: if that is the login page, set site.login_path to it"
     if resp.status_code >= 400:
-        raise Misfit(f"{where}: check {path_key} and its fixed query")
+        return f"{where}: check site.history_path and its fixed query"
+    if isinstance(exc, SiteChanged):
+        text = page_text(resp)
+        return _page_misfit(site, text, _json(text), exc, resp.status_code)
+    return f"history: {exc}"
 
 
 def _page_misfit(site: Site, text: str, data: Any, exc: SiteChanged, status: int) -> str:
@@ -266,18 +270,6 @@ def _selector(element: Any) -> str:
     if element.get("id"):
         return f"{element.name}#{element['id']}"
     return f"{element.name}.{element['class'][0]}" if element.get("class") else element.name
-
-
-def _team(site: Site, transport: Transport, day: date) -> int:
-    path, query = with_query(site.team_path, {site.team_mode_param: site.team_mode_value,
-                                              site.team_date_param: format_day(day, site)})
-    resp = transport.send("GET", path, params=query)
-    if resp.status_code >= 400:
-        raise Misfit(f"team: GET {path} answered {resp.status_code}: set site.team_path")
-    try:
-        return count_team_plans(page_text(resp), site)
-    except SiteChanged as exc:
-        raise Misfit(f"team: {resp.status_code}, {exc}") from None
 
 
 def _success_check(site: Site, seen: list[Any]) -> None:
