@@ -96,6 +96,8 @@ def diagnose(config: Config, account: Account, secret: Secret, day: date | None 
                 f"{today} on {day}{team})")
     except Misfit as misfit:
         return str(misfit)
+    except RunnerError as exc:  # a step after the read (the team page) failed on its own terms
+        return f"failed ({exc.reason}): {exc}"
     finally:
         client.close()
 
@@ -220,7 +222,10 @@ def _page_misfit(site: Site, text: str, data: Any, exc: SiteChanged, status: int
             return (f"history: {status}, no list at history_items {_q(site.history_items)} (lists in "
                     f"the answer: {shown}): set site.history_items")
         items = dig(data, site.history_items)
-        first = next((i for i in items if isinstance(i, dict)), {})
+        first = next((i for i in items if isinstance(i, dict)), None)
+        if first is None:
+            return (f"history: {status}, the list at history_items {_q(site.history_items)} holds "
+                    "no objects: set site.history_items to the list of plans")
         return (f"history: {status}, the items have no readable date in history_date_field "
                 f"{_q(site.history_date_field)} (fields: {', '.join(map(str, first))[:120]}): set "
                 "site.history_date_field")
