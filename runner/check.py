@@ -21,9 +21,9 @@ from pathlib import Path
 from runner import config as cfg
 from runner import credentials
 from runner.commands import prepare, start
-from runner.errors import ConfigError, ExitCode, RunnerError
+from runner.errors import ConfigError, ExitCode
 from runner.plan import context_for, names_used, previous_plan, render
-from runner.site.client import SiteClient
+from runner.site.diagnose import diagnose
 from runner.workday import today_in
 
 WORKFLOW = Path(".github") / "workflows" / "daily-plan.yml"
@@ -44,19 +44,11 @@ def probe(config: cfg.Config, account: cfg.Account, secret: cfg.Secret | None,
           secrets: Mapping[str, str], day: date) -> State:
     if secret is None:
         return State(f"missing: {credentials.missing(config, account, secrets)}", config_error=True)
-    client = SiteClient(config.site, account.username, secret)
-    read, previous = None, None
-    try:
-        client.login()
-        previous = previous_plan(client.history(day - timedelta(days=config.site.lookback_days), day), day)
-        read = f"ready (logged in with {secret.variable} and read the history)"
-    except RunnerError as exc:
-        failed = State(f"login failed ({exc.reason}): {exc}")
-    finally:
-        client.close()
-    if problem := template_problem(account, day, previous):
+    rows: list[object] = []
+    line = diagnose(config, account, secret, day, read=rows)  # login → an authenticated read → parse
+    if problem := template_problem(account, day, previous_plan(rows, day)):
         return State(problem, config_error=True)
-    return State(read, ready=True) if read else failed
+    return State(line, ready=line.startswith("ready"))
 
 
 def template_problem(account: cfg.Account, day: date, previous: object | None) -> str | None:

@@ -8,6 +8,7 @@ import pytest
 
 from runner.cli import main
 from runner.sandbox import Sandbox
+from runner.workday import today_in
 
 
 @pytest.fixture
@@ -34,14 +35,15 @@ def test_ready_means_logged_in_and_read(team: Sandbox, tmp_path: Path, capsys: p
     code, lines = check(tmp_path, capsys, toml(team))
     assert code == 0
     assert lines[2:] == ["checking  alice …",
-                         "alice  alice            ready (logged in with DAILYPLAN_PASSWORD and read the history)"]
+                         "alice  alice            ready (logged in with DAILYPLAN_PASSWORD; history read: 1 plan(s), "
+                         f"0 on {today_in('Asia/Shanghai')})"]
     assert [e.kind for e in team.log] == ["login", "history"]
 
 
 def test_a_garbage_token_is_not_ready(team: Sandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, lines = check(tmp_path, capsys, toml(team, site='auth = "bearer"\n'), DAILYPLAN_TOKEN="garbage")
     assert code == 1
-    assert lines[-1].startswith("alice  alice            login failed (auth): ")
+    assert lines[-1].startswith("alice  alice            history: ") and "check DAILYPLAN_TOKEN" in lines[-1]
     assert [e.kind for e in team.log] == ["history"]  # the token was tried, not assumed
 
 
