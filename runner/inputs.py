@@ -174,8 +174,12 @@ PLAIN_NAMES = frozenset(v.name for v in VARIABLES if v.name.startswith("DAILYPLA
 WORKFLOW_NAMES = frozenset({"DAILYPLAN_RUNS_ON", "DAILYPLAN_NOTIFY_RUNS_ON"})  # read by the YAML only
 
 
+READS_LIKE = {"record": CHECK}  # commands that read exactly another's variables
+
+
 def variables_for(command: str) -> list[Variable]:
     """What ``--help`` lists for a command: only the DAILYPLAN_* ones a person sets."""
+    command = READS_LIKE.get(command, command)
     return [v for v in VARIABLES if command in v.commands and v.name.startswith("DAILYPLAN_")]
 
 

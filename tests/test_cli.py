@@ -150,7 +150,7 @@ def test_config_before_or_after_the_command(argv: list[str], capsys: pytest.Capt
     assert capsys.readouterr().err == "error: config file nowhere.toml not found; check --config / DAILYPLAN_CONFIG_FILE\n"
 
 
-@pytest.mark.parametrize("command", ["run", "check", "history", "demo", "sandbox", "notify"])
+@pytest.mark.parametrize("command", ["run", "check", "history", "record", "demo", "sandbox", "notify"])
 def test_each_command_help_has_a_description_an_example_its_variables_and_exit_codes(
         command: str, capsys: pytest.CaptureFixture[str]) -> None:
     from runner.cli import COMMANDS
@@ -165,7 +165,7 @@ def test_each_command_help_has_a_description_an_example_its_variables_and_exit_c
     assert f"exit codes: {spec.exits}" in out
     for variable in variables_for(command):
         assert variable.name in out
-    if command in ("run", "check"):
+    if command in ("run", "check", "history", "record"):
         assert "DAILYPLAN_PASSWORD[_<ID>]" in out and "DAILYPLAN_SECRETS" in out
 
 
