@@ -57,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     notify = sub.add_parser("notify", help="open, comment on or close per-account GitHub issues")
     notify.add_argument("--result", metavar="FILE", help="the result file of the run")
+    notify.add_argument("--needed", action="store_true",
+                        help="only say (step output needed=true|false) whether notify has work; reads only")
     return parser
 
 
@@ -89,9 +91,10 @@ def _dispatch(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 
         return run_cli(args.host, args.port, Path(args.state) if args.state else None)
     if args.command == "notify":
-        from runner.github import notify
+        from runner.github import main
 
-        return notify.run(Path(args.result) if args.result else None, env)
+        entry = main.triage if args.needed else main.run
+        return entry(Path(args.result) if args.result else None, env)
     if args.command == "demo":
         from runner.demo import demo
 
