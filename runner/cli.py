@@ -54,6 +54,19 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--host", default="127.0.0.1", help="address to bind (default loopback)")
     sandbox.add_argument("--port", type=int, default=8765, help="port (default 8765)")
     sandbox.add_argument("--state", metavar="FILE", help="keep accounts and plans in this JSON file")
+    sandbox.add_argument("--profile", default="reference", metavar="NAME",
+                         help="the shape of system to play: reference, form-csrf, json-api, gbk, "
+                              "sso-cookie (examples/NAME.toml configures the runner for it)")
+
+    history = sub.add_parser(
+        "history", help="show a month of your plans as a calendar (filed, missed, days off)",
+        description="Log each account in, read one month of its plans (one request), and print a "
+        "calendar with a count line, e.g. 'November 2026: 18 of 19 workdays filed, missed "
+        "2026-11-18'. Nothing is submitted. Example: dailyplan history --month 2026-11")
+    history.add_argument("--config", metavar="FILE", help="config file (default: dailyplan.toml)")
+    history.add_argument("--account", metavar="ID", action="append", help="only this account (repeat)")
+    history.add_argument("--month", metavar="YYYY-MM", help="the month to show (default: this month)")
+    history.add_argument("--date", metavar="YYYY-MM-DD", help="pretend today is this date")
 
     notify = sub.add_parser("notify", help="open, comment on or close per-account GitHub issues")
     notify.add_argument("--result", metavar="FILE", help="the result file of the run")
@@ -89,7 +102,7 @@ def _dispatch(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     if args.command == "sandbox":
         from runner.sandbox.cli import run_cli
 
-        return run_cli(args.host, args.port, Path(args.state) if args.state else None)
+        return run_cli(args.host, args.port, Path(args.state) if args.state else None, args.profile)
     if args.command == "notify":
         from runner.github import main
 
@@ -99,6 +112,10 @@ def _dispatch(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         from runner.demo import demo
 
         return demo()
+    if args.command == "history":
+        from runner import history
+
+        return history.main(args, env)
     from runner import commands
 
     if args.command == "check":

@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from runner import config as cfg
+from runner.deadline import Deadline
 from runner.errors import ConfigError, ExitCode, RunnerError, UsageError
 from runner.lock import run_lock
 from runner.pipeline import Options, run_all
@@ -51,6 +52,7 @@ def prepare(config_path: str | None, env: Mapping[str, str], only: list[str] | N
 
 
 def run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    deadline = Deadline.from_env(env)  # from the start: waiting for the lock counts too
     secret_env = cfg.secret_env(env)
     reporter = Reporter(secret_env, env)
     reporter.mask_secrets()
@@ -64,7 +66,8 @@ def run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     day = cfg.parse_date(date_text, "--date") if date_text else today_in(config.timezone)
     secrets = cfg.find_secrets(config, accounts, secret_env)
     opts = Options(day=day, dry_run=args.dry_run or _truthy(env.get("DAILYPLAN_DRY_RUN")),
-                   force=args.force or _truthy(env.get("DAILYPLAN_FORCE")), debug=args.debug)
+                   force=args.force or _truthy(env.get("DAILYPLAN_FORCE")), debug=args.debug,
+                   deadline=deadline)
 
     if opts.dry_run:
         result = run_all(config, accounts, secrets, opts)

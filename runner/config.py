@@ -7,13 +7,14 @@ is the worst way to learn about it.
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import os
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -36,40 +37,78 @@ _SECRET_WORDS = {
 }
 
 
+Scalar = str | int | float | bool  # what a TOML scalar in [site] may hold (dates arrive as strings)
+AUTHS = ("cookie", "bearer", "cookie-secret")
+LOGIN_METHODS = ("get", "post-form", "post-json")
+DEFAULT_LOGIN_METHOD = {"cookie": "get", "bearer": "post-json", "cookie-secret": "get"}
+
+
 @dataclass(frozen=True)
 class Site:
-    """How to talk to the team system. Defaults are the reference system's; all overridable."""
+    """How to talk to the team system. Defaults are the reference system's; all overridable.
+
+    Every shape a real system takes (login, page format, submit, text) is a key here rather than
+    code, so a new system is a config change; the README's ``[site]`` table lists them all.
+    """
 
     base_url: str = ""
-    auth: str = "cookie"
+    auth: str = "cookie"  # cookie | bearer | cookie-secret (DAILYPLAN_COOKIE_<ID>, no login)
     timeout: float = 20.0
     ca_bundle: str | None = None
     lookback_days: int = 31
-    # cookie login: GET login_path?username_param=U&password_param=P, session in cookie_name
+    headers: tuple[tuple[str, str], ...] = ()  # [site.headers]: sent on every request
+    # login: username_param=U & password_param=P to login_path (cookie) or api_login_path (bearer)
+    login_method: str = ""  # get | post-form | post-json; "" = get for cookie, post-json for bearer
     login_path: str = "/login"
     username_param: str = "username"
     password_param: str = "password"
     cookie_name: str = "session"
-    # bearer login: POST api_login_path {"username": U, "password": P} -> {token_field: T}
+    csrf_field: str = ""  # a hidden input on the login page, sent back with the login and submit
     api_login_path: str = "/api/login"
-    token_field: str = "token"
-    # plans
+    token_field: str = "token"  # a dotted path into the login's JSON answer
+    # pages: history_path, submit_path, team_path default to plan_path; each may carry a ?query
     plan_path: str = "/routine/daily"
+    history_path: str = ""
+    submit_path: str = ""
+    team_path: str = ""
+    date_format: str = "%Y-%m-%d"  # how dates are written into queries and the submit
+    # submit
+    submit_method: str = "POST"
+    submit_format: str = "form"  # form | json
+    form_charset: str = "utf-8"
     date_param: str = "date"
     content_param: str = "content"
+    submit_fields: tuple[tuple[str, Scalar], ...] = ()  # [site.submit_fields]: fixed fields
+    success_text: str = "修改成功"
+    success_field: str = ""  # a dotted path into a JSON answer; then success_value decides
+    success_value: Scalar = True
+    # the history page
     start_param: str = "start_date"
     end_param: str = "end_date"
-    success_text: str = "修改成功"
+    history_format: str = "html"  # html | json
     content_encoding: str = "json"  # "json": \uXXXX-escaped text in the page | "plain"
     row_selector: str = ".routine"
     row_date_selector: str = ".date"
     row_content_selector: str = "textarea"
-    # the team page
+    history_items: str = ""  # json: dotted path to the list of plans, "" for a top-level list
+    history_date_field: str = "date"
+    history_content_field: str = "content"
+    # the team page (same format as the history)
     team_mode_param: str = "mode"
     team_mode_value: str = "1"
     team_date_param: str = "date"
     team_content_selector: str = "textarea"
+    team_items: str = ""
+    team_content_field: str = "content"
     team_min_chars: int = 15
+
+    def __post_init__(self) -> None:
+        # the defaults that depend on other keys, resolved once so every reader sees one value
+        if not self.login_method:
+            object.__setattr__(self, "login_method", DEFAULT_LOGIN_METHOD.get(self.auth, "get"))
+        for name in ("history_path", "submit_path", "team_path"):
+            if not getattr(self, name):
+                object.__setattr__(self, name, self.plan_path)
 
 
 @dataclass(frozen=True)
@@ -78,6 +117,7 @@ class Workday:
     quorum: int = 0
     holidays: tuple[DayRange, ...] = ()
     workdays: tuple[DayRange, ...] = ()
+    audit_days: int = 7  # look this many days back for workdays with no plan; 0 turns it off
 
     def decide(self, day: date, leave: tuple[DayRange, ...] = ()) -> Decision:
         return decide(day, calendar=self.calendar, holidays=self.holidays, workdays=self.workdays,
@@ -116,7 +156,7 @@ class Config:
 class Secret:
     """A credential and the variable it came from, so messages can name the variable only."""
 
-    kind: str  # "password" | "token"
+    kind: str  # "password" | "token" | "cookie"
     value: str = field(repr=False)
     variable: str
 
@@ -189,8 +229,23 @@ def parse(
 
     site = _site(v, v.table(data, "site"), env)
     workday = _workday(v, v.table(data, "workday"))
+    if workday.audit_days > site.lookback_days:  # the audit reads the same answer as the run
+        raise v.error(f"workday.audit_days ({workday.audit_days}) is more than site.lookback_days "
+                      f"({site.lookback_days}); lower it or raise site.lookback_days")
     accounts = _accounts(v, data.get("accounts"), base)
     return Config(site, workday, accounts, timezone, parallel, source)
+
+
+_SITE_CHOICES = {
+    "auth": AUTHS,
+    "login_method": LOGIN_METHODS,
+    "submit_method": ("POST", "PUT"),
+    "submit_format": ("form", "json"),
+    "history_format": ("html", "json"),
+    "content_encoding": ("json", "plain"),
+}
+_SITE_PATHS = ("login_path", "api_login_path", "plan_path", "history_path", "submit_path", "team_path")
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 
 
 def _site(v: _Validator, raw: Mapping[str, Any], env: Mapping[str, str]) -> Site:
@@ -198,7 +253,7 @@ def _site(v: _Validator, raw: Mapping[str, Any], env: Mapping[str, str]) -> Site
     v.keys(raw, "site.", set(known))
     values: dict[str, Any] = {}
     for name, f in known.items():
-        if name not in raw:
+        if name not in raw or name in ("headers", "submit_fields", "success_value"):
             continue
         if f.type == "int":
             values[name] = v.integer(raw, name, "site.", minimum=0)
@@ -217,11 +272,78 @@ def _site(v: _Validator, raw: Mapping[str, Any], env: Mapping[str, str]) -> Site
         raise v.error(f"{where} {_shown_url(base_url, where)} is not an http(s) URL; "
                       "use e.g. 'https://routine.example.com'")
     values["base_url"] = base_url.rstrip("/")
-    v.choice(values.get("auth", "cookie"), "site.auth", ("cookie", "bearer"))
-    v.choice(values.get("content_encoding", "json"), "site.content_encoding", ("json", "plain"))
+    if "submit_method" in values:
+        values["submit_method"] = values["submit_method"].upper()  # HTTP methods in any case
+    for name, allowed in _SITE_CHOICES.items():
+        if name in values:
+            v.choice(values[name], f"site.{name}", allowed)
     if values.get("timeout", 1) <= 0:
         raise v.error("site.timeout must be a number of seconds above 0")
+    for name in _SITE_PATHS:
+        if name in values and not values[name].startswith("/"):
+            raise v.error(f"site.{name} {values[name]!r} must start with '/', e.g. '/routine/daily' "
+                          "(a fixed query may follow: '/oa/main.do?method=dailyList')")
+    _site_text_keys(v, values)
+    values["headers"] = _site_headers(v, raw.get("headers", {}))
+    values["submit_fields"] = _site_submit_fields(v, raw.get("submit_fields", {}), values)
+    if "success_value" in raw:
+        values["success_value"] = _site_scalar(v, raw["success_value"], "site.success_value")
     return Site(**values)
+
+
+def _site_text_keys(v: _Validator, values: Mapping[str, Any]) -> None:
+    """date_format must write a date, form_charset must be a codec Python knows."""
+    fmt = values.get("date_format")
+    if fmt is not None:
+        try:
+            one, two = date(2026, 11, 20).strftime(fmt), date(2027, 1, 2).strftime(fmt)
+        except ValueError:
+            one = two = ""
+        if not one or one == two:
+            raise v.error(f"site.date_format {fmt!r} does not write a date; use strftime codes, "
+                          "e.g. '%Y-%m-%d' or '%Y/%m/%d'")
+    charset = values.get("form_charset")
+    if charset is not None:
+        try:
+            codecs.lookup(charset)
+        except LookupError:
+            raise v.error(f"site.form_charset {charset!r} is not a known encoding; "
+                          "use e.g. 'utf-8' or 'gbk'") from None
+
+
+def _site_headers(v: _Validator, raw: Any) -> tuple[tuple[str, str], ...]:
+    if not isinstance(raw, dict):
+        raise v.error("site.headers must be a table: write it as [site.headers] with Name = \"value\" lines")
+    for name, value in raw.items():
+        if not _HEADER_NAME.fullmatch(name):
+            raise v.error(f"site.headers.{name} is not a valid header name; use letters, digits and '-'")
+        if not isinstance(value, str) or "\r" in value or "\n" in value:
+            raise v.error(f"site.headers.{name} must be a one-line string in quotes, got {value!r}")
+    return tuple(raw.items())
+
+
+def _site_submit_fields(v: _Validator, raw: Any, values: Mapping[str, Any],
+                        ) -> tuple[tuple[str, Scalar], ...]:
+    if not isinstance(raw, dict):
+        raise v.error("site.submit_fields must be a table: write it as [site.submit_fields] "
+                      "with name = value lines")
+    own = {values.get("date_param", Site.date_param): "site.date_param",
+           values.get("content_param", Site.content_param): "site.content_param"}
+    for name, value in raw.items():
+        if name in own:
+            raise v.error(f"site.submit_fields.{name} reuses the name of {own[name]} ({name!r}), "
+                          "which the runner fills itself; rename or drop the fixed field")
+        _site_scalar(v, value, f"site.submit_fields.{name}")
+    return tuple((k, _site_scalar(v, val, "")) for k, val in raw.items())
+
+
+def _site_scalar(v: _Validator, value: Any, name: str) -> Scalar:
+    """A TOML scalar; dates and times become their written form, tables and arrays are refused."""
+    if isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, date | time | datetime):
+        return value.isoformat()
+    raise v.error(f"{name} must be a string, number or true/false, got {value!r}")
 
 
 def _shown_url(url: str, where: str) -> str:
@@ -230,13 +352,14 @@ def _shown_url(url: str, where: str) -> str:
 
 
 def _workday(v: _Validator, raw: Mapping[str, Any]) -> Workday:
-    v.keys(raw, "workday.", {"calendar", "quorum", "holidays", "workdays"})
+    v.keys(raw, "workday.", {"calendar", "quorum", "holidays", "workdays", "audit_days"})
     return Workday(
         calendar=v.choice(v.string(raw, "calendar", "workday.", default="cn"), "workday.calendar",
                           ("cn", "weekdays")),
         quorum=v.integer(raw, "quorum", "workday.", default=0, minimum=0),
         holidays=v.days(raw, "holidays", "workday."),
         workdays=v.days(raw, "workdays", "workday."),
+        audit_days=v.integer(raw, "audit_days", "workday.", default=7, minimum=0),
     )
 
 
@@ -330,11 +453,12 @@ class _Validator:
                 did = f"did you mean {hint[0]!r}?" if hint else f"known: {', '.join(sorted(allowed))}"
                 raise self.error(f"unknown key {where}{key} ({did})")
 
-    def choice(self, value: str, name: str, allowed: tuple[str, str]) -> str:
+    def choice(self, value: str, name: str, allowed: tuple[str, ...]) -> str:
         if value not in allowed:
             hint = difflib.get_close_matches(value, allowed, n=1)
             did = f" (did you mean {hint[0]!r}?)" if hint else ""
-            raise self.error(f"{name} {value!r} is not known{did}; use {allowed[0]!r} or {allowed[1]!r}")
+            listed = ", ".join(repr(a) for a in allowed[:-1]) + f" or {allowed[-1]!r}"
+            raise self.error(f"{name} {value!r} is not known{did}; use {listed}")
         return value
 
     def table(self, data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
@@ -397,7 +521,8 @@ def secret_env(env: Mapping[str, str]) -> dict[str, str]:
 
 def find_secret(config: Config, account: Account, env: Mapping[str, str]) -> Secret | None:
     names = [account.env_suffix] + ([""] if len(config.accounts) == 1 else [])
-    kinds = ("TOKEN", "PASSWORD") if config.site.auth == "bearer" else ("PASSWORD",)
+    kinds = {"bearer": ("TOKEN", "PASSWORD"), "cookie-secret": ("COOKIE",)}.get(
+        config.site.auth, ("PASSWORD",))
     for kind in kinds:
         for suffix in names:
             variable = f"DAILYPLAN_{kind}" + (f"_{suffix}" if suffix else "")
@@ -407,7 +532,7 @@ def find_secret(config: Config, account: Account, env: Mapping[str, str]) -> Sec
 
 
 def wanted_secret(config: Config, account: Account) -> str:
-    kind = "TOKEN" if config.site.auth == "bearer" else "PASSWORD"
+    kind = {"bearer": "TOKEN", "cookie-secret": "COOKIE"}.get(config.site.auth, "PASSWORD")
     alt = " or DAILYPLAN_PASSWORD_" + account.env_suffix if kind == "TOKEN" else ""
     return f"DAILYPLAN_{kind}_{account.env_suffix}{alt}"
 
@@ -429,7 +554,7 @@ def is_configured(env: Mapping[str, str]) -> bool:
     """Whether anyone has set this tool up here: a fresh fork has no DAILYPLAN_* secret at all."""
     return any(
         name == "DAILYPLAN_CONFIG" or name == "DAILYPLAN_SECRETS"
-        or name.startswith(("DAILYPLAN_PASSWORD", "DAILYPLAN_TOKEN"))
+        or name.startswith(("DAILYPLAN_PASSWORD", "DAILYPLAN_TOKEN", "DAILYPLAN_COOKIE"))
         for name, value in env.items() if value.strip()
     )
 

@@ -69,7 +69,7 @@ def demo() -> int:
             print(f"    ({real_today} is not a workday, so the demo files {day}'s plan, "
                   "as `dailyplan run --date` would.)")
 
-        say(f"Run for {day}: log in once, read the last 31 days in one request, render, submit, "
+        say(f"Run for {day}: log in once, read the last 31 days, then today alone, render, submit, "
             "read back.")
         sandbox.clear_log()
         first = run_all(config, [account], secrets, Options(day=day)).accounts[0]

@@ -12,16 +12,20 @@ import time
 import traceback
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
+from runner.audit import missed_days
 from runner.config import Account, Config, Secret
-from runner.errors import RunnerError, VerifyError
+from runner.deadline import Deadline
+from runner.errors import RunnerError, SiteChanged, VerifyError
+from runner.month import MonthView, month_view
 from runner.plan import PlanContext, normalize, render
 from runner.result import AccountResult, RunResult
 from runner.site.client import SiteClient, jwt_expiry
 from runner.site.pages import Row
 from runner.status import Reason, Status
+from runner.workday import Decision
 
 TOKEN_WARN_DAYS = 7
 
@@ -32,13 +36,15 @@ class Options:
     dry_run: bool = False
     force: bool = False
     debug: bool = False
+    deadline: Deadline | None = None  # the run's; requests are clipped to it
 
 
-ClientFactory = Callable[[Config, Account, Secret], SiteClient]
+ClientFactory = Callable[[Config, Account, Secret, Deadline | None], SiteClient]
 
 
-def default_client(config: Config, account: Account, secret: Secret) -> SiteClient:
-    return SiteClient(config.site, account.username, secret)
+def default_client(config: Config, account: Account, secret: Secret,
+                   deadline: Deadline | None) -> SiteClient:
+    return SiteClient(config.site, account.username, secret, deadline=deadline)
 
 
 def run_all(
@@ -66,6 +72,7 @@ class Outcome:
     message: str
     previous_date: date | None = None
     plan: str | None = None
+    audit: Audit | None = None  # what the history read showed of recent days, when it was read
 
 
 def run_account(
@@ -91,7 +98,7 @@ def run_account(
         else:
             if secret.kind == "token":
                 warnings.extend(_token_warning(secret))
-            client = client_factory(config, account, secret)
+            client = client_factory(config, account, secret, opts.deadline)
             outcome = _submit_day(config, account, opts, client)
     except RunnerError as exc:
         outcome = Outcome(Status.FAILED, exc.reason, str(exc))
@@ -107,14 +114,48 @@ def run_account(
     return AccountResult(account.id, outcome.status, outcome.reason, outcome.message,
                          previous_date=outcome.previous_date, requests=requests,
                          seconds=time.monotonic() - started, github=account.github,
-                         plan=outcome.plan, warnings=warnings)
+                         plan=outcome.plan, warnings=warnings,
+                         missed=list(outcome.audit.missed) if outcome.audit else None,
+                         filed=sorted(outcome.audit.filed) if outcome.audit else None,
+                         month=outcome.audit.month if outcome.audit else None)
+
+
+@dataclass(frozen=True)
+class Audit:
+    """The recent days the ranged history read showed: for the missed-day audit and the month view."""
+
+    filed: frozenset[date]
+    missed: tuple[date, ...]
+    month: MonthView
+
+
+def _audit(config: Config, account: Account, day: date, rows: list[Row], outcome: Outcome) -> Audit:
+    filed = frozenset(r.day for r in rows if r.text.strip())
+    if outcome.status == Status.SUBMITTED:
+        filed |= {day}  # read back a moment ago
+
+    def decide(d: date) -> Decision:
+        return config.workday.decide(d, account.leave)
+
+    return Audit(filed, tuple(missed_days(filed, day, decide, config.workday.audit_days)),
+                 month_view(day.year, day.month, filed, day, decide))
 
 
 def _submit_day(config: Config, account: Account, opts: Options, client: SiteClient) -> Outcome:
-    day = opts.day
     client.login()
-    rows = client.history(day - timedelta(days=config.site.lookback_days), day)
+    rows = client.history(opts.day - timedelta(days=config.site.lookback_days), opts.day)
+    outcome = _file_plan(config, account, opts, client, rows)
+    return replace(outcome, audit=_audit(config, account, opts.day, rows, outcome))
+
+
+def _file_plan(config: Config, account: Account, opts: Options, client: SiteClient,
+               rows: list[Row]) -> Outcome:
+    day = opts.day
+    # The ranged read may prove a plan is there, never that it is not: a paged or oldest-first
+    # answer can leave today out. Absence is only ever read from a query for today alone.
     existing = _plan_on(rows, day)
+    if existing is None:
+        existing = _plan_on(exact_day(client.history(day, day), day), day)
     previous = next((r for r in rows if r.day < day and r.text.strip()), None)
     previous_date = previous.day if previous else None
 
@@ -142,7 +183,7 @@ def _submit_day(config: Config, account: Account, opts: Options, client: SiteCli
 
     for attempt in (1, 2):
         client.submit(day, text)
-        stored = _plan_on(client.history(day, day), day)
+        stored = _plan_on(exact_day(client.history(day, day), day), day)
         if stored is not None and normalize(stored) == normalize(text):
             how = "replaced the existing plan" if existing is not None else "submitted"
             again = " on the second try" if attempt == 2 else ""
@@ -152,6 +193,21 @@ def _submit_day(config: Config, account: Account, opts: Options, client: SiteCli
                            previous_date, text)
     raise VerifyError(f"the site accepted the plan for {day} but reading it back shows "
                       f"{'nothing' if stored is None else 'different text'}, twice; check it by hand")
+
+
+def exact_day(rows: list[Row], day: date) -> list[Row]:
+    """The answer to a read of ``day`` alone; rows of other days mean the site ignored the query.
+
+    Then the answer proves nothing about ``day`` (it may be a page of old plans), so nothing may
+    be submitted on its word.
+    """
+    others = sorted({r.day for r in rows if r.day != day})
+    if others:
+        shown = ", ".join(d.isoformat() for d in others[:3]) + (" …" if len(others) > 3 else "")
+        raise SiteChanged(f"asked for {day} alone, the history page listed plans of other days "
+                          f"({shown}); the site ignores site.start_param/site.end_param, so "
+                          "whether today's plan is there cannot be told; nothing was submitted")
+    return rows
 
 
 def _plan_on(rows: list[Row], day: date) -> str | None:

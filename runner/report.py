@@ -10,10 +10,10 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from runner.result import RunResult, console_line
+from runner.result import RunResult, console_line, missed_line
 from runner.status import Status
 
-_SECRET_PREFIXES = ("DAILYPLAN_PASSWORD", "DAILYPLAN_TOKEN", "DAILYPLAN_BASE_URL")
+_SECRET_PREFIXES = ("DAILYPLAN_PASSWORD", "DAILYPLAN_TOKEN", "DAILYPLAN_COOKIE", "DAILYPLAN_BASE_URL")
 REDACTED = "***"
 
 
@@ -60,6 +60,8 @@ class Reporter:
             print(self.redact(console_line(account, width)))
             if show_plans and account.plan is not None:
                 print(self.redact("\n".join("    │ " + line for line in account.plan.splitlines())))
+            if account.missed:
+                print(self.redact(missed_line(account)))
             if self.actions and account.status == Status.FAILED:
                 print(self.redact(f"::error title=dailyplan {account.id}::"
                                   f"{account.reason}: {account.message}"))

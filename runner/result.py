@@ -14,6 +14,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from runner.audit import describe
+from runner.month import MonthView
+from runner.month import markdown as month_markdown
 from runner.status import Reason, Status
 
 ICONS = {Status.SUBMITTED: "✅", Status.SKIPPED: "⏭️", Status.PREVIEWED: "👀", Status.FAILED: "❌"}
@@ -31,6 +34,9 @@ class AccountResult:
     github: str | None = None
     plan: str | None = field(default=None, repr=False)  # printed for --dry-run/demo, never saved
     warnings: list[str] = field(default_factory=list, repr=False)  # go to stderr, not the file
+    missed: list[date] | None = None  # recent workdays with no plan on the site (None: not read)
+    filed: list[date] | None = None  # the days the history read showed a plan for
+    month: MonthView | None = field(default=None, repr=False)  # this month, for the step summary
 
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id, "status": self.status, "reason": self.reason,
@@ -43,6 +49,9 @@ class AccountResult:
             data["seconds"] = round(self.seconds, 2)
         if self.github:
             data["github"] = self.github
+        if self.missed is not None and self.filed is not None:
+            data["missed"] = [d.isoformat() for d in self.missed]
+            data["filed"] = [d.isoformat() for d in self.filed]
         return data
 
 
@@ -79,7 +88,17 @@ class RunResult:
                      "" if a.requests is None else str(a.requests),
                      "" if a.seconds is None else f"{a.seconds:.2f}"]
             lines.append("| " + " | ".join(cells) + " |")
+        for a in self.accounts:
+            if a.missed:
+                lines += ["", missed_line(a)]
+        for a in self.accounts:
+            if a.month is not None:
+                lines += ["", month_markdown(a.month, a.id).rstrip("\n")]
         return "\n".join(lines) + "\n"
+
+
+def missed_line(a: AccountResult) -> str:
+    return describe(a.id, a.missed or [])
 
 
 def console_line(a: AccountResult, width: int) -> str:

@@ -70,5 +70,5 @@ def sandbox():
 def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """Retries wait in tests without sleeping: every wait tenacity asks for is recorded instead."""
     waited: list[float] = []
-    monkeypatch.setattr("runner.site.client.RETRY_SLEEP", waited.append)
+    monkeypatch.setattr("runner.site.http.RETRY_SLEEP", waited.append)
     return waited

@@ -108,7 +108,7 @@ def submits(sb: Sandbox) -> int:
 def test_gateway_errors_twice(h: Harness, sleeps: list[float]) -> None:
     h.sb.faults.submit_errors = [502, 503]
     o = h.run("run", "--date", DAY)
-    assert (o.code, o.account["status"], o.account["requests"]) == (0, "submitted", 6)
+    assert (o.code, o.account["status"], o.account["requests"]) == (0, "submitted", 7)
     assert len(sleeps) == 2
 
 
@@ -136,7 +136,7 @@ def test_reset_during_history(h: Harness) -> None:
     h.sb.faults.resets, h.sb.faults.reset_kind = 2, "history"
     o = h.run("run", "--date", DAY)
     assert (o.code, o.account["status"]) == (0, "submitted")
-    assert [e.status for e in h.sb.requests_by(kind="history")] == [0, 0, 200, 200]
+    assert [e.status for e in h.sb.requests_by(kind="history")] == [0, 0, 200, 200, 200]
 
 
 @catalogue("fault", "read timeout (latency above site.timeout)", "retried 4 times, then failed `network`")
@@ -148,13 +148,75 @@ def test_read_timeout(h: Harness, sleeps: list[float]) -> None:
     assert len(sleeps) == 3
 
 
-@catalogue("fault", "session expiring between read and submit", "one new login, submitted")
-def test_session_expires_mid_run(h: Harness) -> None:
-    h.sb.faults.session_ttl = 1
+@catalogue("fault", "an answer dripping one byte every 40 ms (stuck proxy)",
+           "cut at site.timeout for the whole answer, 4 tries, failed `network` in bounded time")
+def test_dripping_answer(h: Harness, sleeps: list[float]) -> None:
+    h.sb.faults.drip_ms = 40
+    started = time.monotonic()
+    o = h.run("run", "--date", DAY, env=h.env(site="timeout = 0.3"))
+    assert (o.code, o.account["reason"], o.account["requests"]) == (1, "network", 4)
+    assert o.account["message"] == ("127.0.0.1 was still sending its answer to GET /login after "
+                                    "0.3 s (site.timeout, 4 tries)")
+    assert time.monotonic() - started < 3
+
+
+@catalogue("fault", "a gzip answer inflating to 64 MB (compression bomb)",
+           "stops reading at 10 MB decompressed, failed `network`, nothing submitted")
+def test_gzip_bomb(h: Harness) -> None:
+    h.sb.faults.gzip_bomb = "history"
+    o = h.run("run", "--date", DAY)
+    assert (o.code, o.account["reason"]) == (1, "network")
+    assert o.account["message"] == ("127.0.0.1's answer to GET /routine/daily is over 10 MB once "
+                                    "decompressed; stopped reading it")
+    assert submits(h.sb) == 0
+
+
+@catalogue("fault", "every answer gzip-compressed", "read as usual, submitted")
+def test_gzip_answers(h: Harness) -> None:
+    h.sb.faults.gzip_answers = True
     o = h.run("run", "--date", DAY)
     assert (o.code, o.account["status"]) == (0, "submitted")
-    assert [e.kind for e in h.sb.log] == ["login", "history", "submit", "login", "submit",
-                                          "history", "login", "history"]
+
+
+@catalogue("fault", "429 with Retry-After: 7 on the login", "waits 7 s as told (once), then submitted")
+def test_rate_limited_within_budget(h: Harness, sleeps: list[float]) -> None:
+    h.sb.faults.rate_limits = [7]
+    o = h.run("run", "--date", DAY)
+    assert (o.code, o.account["status"]) == (0, "submitted")
+    assert sleeps == [7]
+
+
+@catalogue("fault", "429 with Retry-After: 3600", "failed `network` at once, naming the wait; no sleeping")
+def test_rate_limited_beyond_budget(h: Harness, sleeps: list[float]) -> None:
+    h.sb.faults.rate_limits = [3600]
+    o = h.run("run", "--date", DAY)
+    assert (o.code, o.account["reason"], o.account["requests"]) == (1, "network", 1)
+    assert o.account["message"] == ("127.0.0.1 asked to wait 3600 s before GET /login (429 "
+                                    "Retry-After), longer than this run can wait (60 s)")
+    assert sleeps == []
+
+
+@catalogue("fault", "a slow site that outlasts the run's deadline (DAILYPLAN_RUN_DEADLINE)",
+           "unfinished accounts failed `network` saying so; result file written before the step timeout")
+def test_run_deadline(h: Harness) -> None:
+    h.sb.faults.latency_ms = 150
+    started = time.monotonic()
+    o = h.run("run", "--date", DAY, env=h.env("alice", "bob", DAILYPLAN_RUN_DEADLINE="0.5"))
+    assert time.monotonic() - started < 2  # four requests of 150 ms each would not fit
+    assert o.code == 1 and o.result is not None
+    for account in o.result["accounts"]:
+        assert (account["status"], account["reason"]) == ("failed", "network")
+        assert account["message"].startswith("the run's 0.5 s deadline (DAILYPLAN_RUN_DEADLINE) "
+                                             "passed before")
+
+
+@catalogue("fault", "session expiring between read and submit", "one new login, submitted")
+def test_session_expires_mid_run(h: Harness) -> None:
+    h.sb.faults.session_ttl = 2
+    o = h.run("run", "--date", DAY)
+    assert (o.code, o.account["status"]) == (0, "submitted")
+    assert [e.kind for e in h.sb.log] == ["login", "history", "history", "submit", "login",
+                                          "submit", "history"]
     assert h.sb.plans["alice"][DAY].startswith("2026.11.20\n")
 
 
@@ -220,6 +282,78 @@ def test_hand_written_plan_untouched(h: Harness) -> None:
     assert submits(h.sb) == 0
 
 
+def _busy_month(h: Harness) -> None:
+    """Ten earlier plans in the 31-day range, and one the person wrote by hand this morning."""
+    for n in range(1, 11):
+        h.sb.plans["alice"][f"2026-11-{n:02d}"] = f"2026.11.{n:02d}\n旧计划 {n}"
+    h.sb.plans["alice"][DAY] = "2026.11.20\n我自己写的计划"
+
+
+@catalogue("fault", "history paged (first 5 rows only) and oldest first, plan written by hand",
+           "today asked for alone: left untouched (`already-submitted`), 3 requests")
+def test_paged_oldest_first_history_keeps_the_hand_written_plan(h: Harness) -> None:
+    _busy_month(h)
+    h.sb.faults.history_page, h.sb.faults.history_oldest_first = 5, True
+    o = h.run("run", "--date", DAY)
+    assert (o.code, o.account["reason"], o.account["requests"]) == (0, "already-submitted", 3)
+    assert h.sb.plans["alice"][DAY] == "2026.11.20\n我自己写的计划" and submits(h.sb) == 0
+
+
+@catalogue("fault", "history oldest first, no plan yet", "today asked for alone: submitted in 5 requests")
+def test_oldest_first_history_without_a_plan_submits(h: Harness) -> None:
+    h.sb.faults.history_oldest_first = True
+    o = h.run("run", "--date", DAY)
+    assert (o.code, o.account["status"], o.account["requests"]) == (0, "submitted", 5)
+    assert o.account["previous_date"] == "2026-11-19"
+
+
+@catalogue("fault", "history paged newest first, plan written by hand",
+           "the ranged read proves it: left untouched in 2 requests")
+def test_ranged_read_proves_a_plan_is_there(h: Harness) -> None:
+    _busy_month(h)
+    h.sb.faults.history_page = 5
+    o = h.run("run", "--date", DAY)
+    assert (o.code, o.account["reason"], o.account["requests"]) == (0, "already-submitted", 2)
+
+
+@catalogue("fault", "history ignoring the dates asked for (first page of everything)",
+           "failed `site-changed`, nothing submitted, the hand-written plan survives")
+def test_history_ignoring_the_dates_is_site_changed(h: Harness) -> None:
+    _busy_month(h)
+    h.sb.faults.history_ignores_dates, h.sb.faults.history_oldest_first = True, True
+    h.sb.faults.history_page = 5
+    o = h.run("run", "--date", DAY)
+    assert (o.code, o.account["reason"]) == (1, "site-changed")
+    assert o.account["message"] == (
+        "asked for 2026-11-20 alone, the history page listed plans of other days (2026-11-01, "
+        "2026-11-02, 2026-11-03 …); the site ignores site.start_param/site.end_param, so whether "
+        "today's plan is there cannot be told; nothing was submitted")
+    assert submits(h.sb) == 0
+
+
+TEAM_PAGES = [
+    ("a login form", '<html><head><title>登录</title></head><body><form><input name="username">'
+                     '<input type="password" name="password"></form></body></html>'),
+    ("a permission page", "<html><head><title>403 无权限</title></head><body><h1>无权访问团队计划"
+                          "</h1></body></html>"),
+    ("a redesign without the entries", '<html><body><ul class="members"><li>alice</li>'
+                                       "<li>bob</li></ul></body></html>"),
+]
+
+
+@pytest.mark.parametrize("page", [
+    pytest.param(page, id=case, marks=catalogue(
+        "fault", f"quorum set, the team page is {case}",
+        "failed `site-changed` (never `skipped quorum`), nothing submitted, run red"))
+    for case, page in TEAM_PAGES])
+def test_team_page_without_entries_is_site_changed(h: Harness, page: str) -> None:
+    h.sb.faults.team_page = page
+    o = h.run("run", "--date", DAY, env=h.env(extra="[workday]\nquorum = 1"))
+    assert (o.code, o.account["status"], o.account["reason"]) == (1, "failed", "site-changed")
+    assert o.account["message"].startswith("the team page has no 'textarea' entries")
+    assert submits(h.sb) == 0
+
+
 @catalogue("fault", "a plan written by hand, with --force", "replaced, read back")
 def test_force_replaces(h: Harness) -> None:
     h.sb.plans["alice"][DAY] = "2026.11.20\n我自己写的计划"
@@ -270,6 +404,20 @@ BAD_INPUTS = [
     ("--account not in the config", ["run", "--account", "zed"], GOOD, "--account zed is not in"),
     ("unknown option", ["run", "--dryrun"], GOOD, "unrecognized arguments: --dryrun"),
 ]
+BAD_ENV = [
+    ("DAILYPLAN_RUN_DEADLINE=8m", {"DAILYPLAN_RUN_DEADLINE": "8m"},
+     "error: DAILYPLAN_RUN_DEADLINE must be a number of seconds (e.g. 300), got '8m'; unset it "
+     "for the default of 480"),
+]
+
+
+@pytest.mark.parametrize(("env", "expected"), [
+    pytest.param(*rest, id=case, marks=catalogue("input", case, "one line naming the variable, exit 2, nothing sent"))
+    for case, *rest in BAD_ENV])
+def test_bad_environment(h: Harness, env: dict[str, str], expected: str) -> None:
+    o = h.run("run", "--date", DAY, env={**h.env(), **env})
+    assert (o.code, o.err.strip(), o.result) == (2, expected, None)
+    assert h.sb.log == []
 
 
 @pytest.mark.parametrize(("argv", "toml", "expected"), [

@@ -38,7 +38,7 @@ def run(e: dict[str, str], *args: str, date: str = "2026-11-20") -> int:
     return main(["run", "--date", date, *args], e)
 
 
-def test_a_workday_submits_and_reads_back_in_four_requests(
+def test_a_workday_submits_and_reads_back_in_five_requests(
         team: Sandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     result_file = tmp_path / "out" / "result.json"
     assert run(env(team, "alice"), "--result", str(result_file)) == 0
@@ -47,9 +47,10 @@ def test_a_workday_submits_and_reads_back_in_four_requests(
     assert result["date"] == "2026-11-20" and result["timezone"] == "Asia/Shanghai"
     [alice] = result["accounts"]
     assert {k: alice[k] for k in ("id", "status", "reason", "previous_date", "requests")} == {
-        "id": "alice", "status": "submitted", "reason": None, "previous_date": "2026-11-19", "requests": 4}
+        "id": "alice", "status": "submitted", "reason": None, "previous_date": "2026-11-19", "requests": 5}
     assert alice["message"] == "submitted and read back" and alice["seconds"] >= 0
-    assert [e.kind for e in team.requests_by(user=None)] == ["login", "history", "submit", "history"]
+    assert [e.kind for e in team.requests_by(user=None)] == ["login", "history", "history", "submit",
+                                                           "history"]
     assert "继续重构" not in result_file.read_text()  # no plan text in the result file
     assert "alice  submitted" in capsys.readouterr().out
 
@@ -69,7 +70,7 @@ def test_dry_run_reads_prints_and_submits_nothing(team: Sandbox, capsys: pytest.
     out = capsys.readouterr().out
     assert "previewed" in out and "    │ 2026.11.19" in out and "    │ 继续重构支付接口" in out
     assert "2026-11-20" not in team.plans["alice"]
-    assert [x.kind for x in team.log] == ["login", "history"]
+    assert [x.kind for x in team.log] == ["login", "history", "history"]  # range, then today alone
 
 
 def test_dry_run_makes_the_same_skip_decisions(team: Sandbox, tmp_path: Path) -> None:
@@ -108,7 +109,7 @@ def test_leave_skips_only_that_person(team: Sandbox, tmp_path: Path) -> None:
     assert statuses == {"alice": ("skipped", "leave"), "bob": ("submitted", None)}
 
 
-@pytest.mark.parametrize(("quorum", "status", "requests"), [(2, "submitted", 5), (3, "skipped", 3)])
+@pytest.mark.parametrize(("quorum", "status", "requests"), [(2, "submitted", 6), (3, "skipped", 4)])
 def test_quorum(team: Sandbox, tmp_path: Path, quorum: int, status: str, requests: int) -> None:
     out = tmp_path / "r.json"
     assert run(env(team, "alice", extra=f"[workday]\nquorum = {quorum}"), "--result", str(out)) == 0
@@ -137,7 +138,7 @@ def test_lost_write_is_caught_by_the_read_back_and_retried_once(team: Sandbox, t
     assert run(env(team, "alice"), "--result", str(out)) == 0
     account = json.loads(out.read_text())["accounts"][0]
     assert account["message"] == "submitted and read back on the second try"
-    assert account["requests"] == 6
+    assert account["requests"] == 7
 
 
 def test_writes_lost_every_time_fail_verify(team: Sandbox, tmp_path: Path) -> None:
@@ -172,7 +173,7 @@ def test_previous_workday_found_after_a_long_gap(team: Sandbox) -> None:
     team.plans["alice"] = {"2026-11-06": "2026.11.06\n假期前最后一天"}
     assert run(env(team, "alice"), date="2026-11-23") == 0
     assert team.plans["alice"]["2026-11-23"].endswith("\n\n2026.11.06\n假期前最后一天")
-    assert len(team.log) == 4
+    assert len(team.log) == 5
 
 
 @pytest.mark.catalogue("security", "running under GitHub Actions",
@@ -229,7 +230,7 @@ def test_bearer_with_password_and_with_ready_token(team: Sandbox) -> None:
     team.clear_log()
     e = {**e, "DAILYPLAN_TOKEN_ALICE": team.issue_token("alice")}
     assert run(e) == 0
-    assert [x.kind for x in team.log] == ["history", "submit", "history"]
+    assert [x.kind for x in team.log] == ["history", "history", "submit", "history"]
 
 
 def test_check_reports_each_account(team: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import socket
 import struct
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -36,7 +37,13 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in answer.headers.items():
             self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(answer.body)
+        if answer.drip_ms <= 0:
+            self.wfile.write(answer.body)
+            return
+        for i in range(len(answer.body)):  # a stuck proxy: one byte at a time
+            self.wfile.write(answer.body[i:i + 1])
+            self.wfile.flush()
+            time.sleep(answer.drip_ms / 1000)
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _handle
 

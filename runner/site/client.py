@@ -1,63 +1,32 @@
 """The only module that speaks HTTP to the team system.
 
-One client per account per run: it logs in once, keeps the session, logs in again at most once
-when the session ends mid-run, and retries only what is safe to retry (connection errors,
-timeouts, 502/503/504). Messages never include a URL: the reference system's login puts the
-password in the query string, and requests' exceptions would happily print it.
+One client per account per run: it logs in once, keeps the session and logs in again at most once
+when the session ends mid-run. Sending, retrying and bounding each request is the transport's job
+(``runner.site.http``); logging in is ``auth``'s, the shape of each request and answer is
+``shapes``', reading pages is ``pages``'; this module puts them in order. Messages never include a
+URL: the reference system's login puts the password in the query string.
 """
 
 from __future__ import annotations
 
-import base64
-import json
-import os
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-import tenacity
-from tenacity import (
-    Retrying,
-    retry_if_exception_type,
-    stop_after_attempt,
-    stop_after_delay,
-    wait_exponential_jitter,
-)
 
-from runner import __version__
 from runner.config import Secret, Site
+from runner.deadline import Deadline
 from runner.errors import AuthError, NetworkError, Rejected
-from runner.site.pages import Row, count_team_plans, parse_history
+from runner.site.auth import ended_message, jwt_expiry, log_in, page_text, session_ended
+from runner.site.http import Transport
+from runner.site.pages import Row, count_team_plans, format_day, hidden_value, parse_history
+from runner.site.shapes import answer_text, submit_request, succeeded, with_query
 
-TRANSIENT_STATUSES = frozenset({502, 503, 504})
-MAX_ATTEMPTS = 4
-MAX_RETRY_SECONDS = 60.0
+__all__ = ["MAX_LOGINS", "SiteClient", "jwt_expiry"]
+
 MAX_LOGINS = 3  # per account per run: a session may end mid-run, a loop of logins is a fault
-RETRY_SLEEP: Callable[[float], None] = tenacity.nap.sleep  # looked up per call: tests replace it
-USER_AGENT = f"dailyplan/{__version__}"
-
-
-class _Transient(Exception):
-    """A gateway hiccup worth another try; becomes NetworkError when the tries run out."""
-
-    def __init__(self, status: int) -> None:
-        super().__init__(status)
-        self.status = status
-
-
-def jwt_expiry(token: str) -> datetime | None:
-    """Read a JWT's ``exp`` without verifying it: only to warn early, the server decides."""
-    parts = token.split(".")
-    if len(parts) != 3:
-        return None
-    try:
-        payload = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
-        exp = payload.get("exp") if isinstance(payload, dict) else None
-        return datetime.fromtimestamp(exp, UTC) if isinstance(exp, int | float) else None
-    except (ValueError, TypeError, OverflowError, OSError):
-        return None
 
 
 class SiteClient:
@@ -71,173 +40,106 @@ class SiteClient:
         *,
         session: requests.Session | None = None,
         sleep: Callable[[float], None] | None = None,
+        deadline: Deadline | None = None,
     ) -> None:
         self.site = site
         self.username = username
         self.secret = secret
-        self.requests = 0
-        self._http = session or requests.Session()
-        self._http.headers["User-Agent"] = USER_AGENT
-        # Proxies and CA bundles from the environment are read once here, not on every request
-        # (requests re-reads the whole environment per call when trust_env is on).
-        self._http.trust_env = False
-        self._http.proxies.update(requests.utils.get_environ_proxies(site.base_url))
-        env_ca = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
-        if site.ca_bundle or env_ca:
-            self._http.verify = site.ca_bundle or env_ca  # a company CA; never a switch to turn it off
-        self._sleep = sleep
+        self.transport = Transport(site.base_url, timeout=site.timeout, ca_bundle=site.ca_bundle,
+                                   session=session, sleep=sleep, deadline=deadline)
+        self._http = self.transport.session  # cookies and the bearer header live on the session
+        self._http.headers.update(dict(site.headers))
         self._logged_in = False
+        self._fresh = False  # no authenticated answer yet since the last login
         self._logins = 0
-        self._host = urlsplit(site.base_url).hostname or "the site"
+        self._csrf: str | None = None
+        self._host = self.transport.host
+
+    @property
+    def requests(self) -> int:
+        """Requests sent so far, every retry included: the result reports them."""
+        return self.transport.requests
 
     # -------------------------------------------------------------- the four things we do
 
     def login(self) -> None:
-        site = self.site
         self._logins += 1
-        if site.auth == "bearer" and self.secret.kind == "token":
-            self._check_token()
-            self._http.headers["Authorization"] = f"Bearer {self.secret.value}"
-        elif site.auth == "bearer":
-            resp = self._send("POST", site.api_login_path, auth=False, json={
-                site.username_param: self.username, site.password_param: self.secret.value})
-            token = _json(resp).get(site.token_field) if resp.status_code == 200 else None
-            if resp.status_code == 401 or not isinstance(token, str) or not token:
-                raise AuthError(f"login refused for {self.username}; check {self.secret.variable}")
-            self._http.headers["Authorization"] = f"Bearer {token}"
-        else:
-            self._http.cookies.clear()
-            resp = self._send("GET", site.login_path, auth=False, params={
-                site.username_param: self.username, site.password_param: self.secret.value})
-            if not self._http.cookies.get(site.cookie_name):
-                said = _answer(resp)
-                raise AuthError(f"login refused for {self.username}"
-                                f"{f' ({said})' if said else ''}; check {self.secret.variable}")
+        self._csrf = log_in(self.site, self.transport, self.username, self.secret)
         self._logged_in = True
+        self._fresh = True
 
     def history(self, first: date, last: date) -> list[Row]:
-        resp = self._send("GET", self.site.plan_path, params={
-            self.site.start_param: first.isoformat(), self.site.end_param: last.isoformat()})
-        return parse_history(_text(resp), self.site)
+        site = self.site
+        resp = self._send("GET", site.history_path, params={
+            site.start_param: format_day(first, site), site.end_param: format_day(last, site)})
+        return parse_history(self._page(resp), site)
 
     def team_count(self, day: date) -> int:
-        resp = self._send("GET", self.site.plan_path, params={
-            self.site.team_mode_param: self.site.team_mode_value,
-            self.site.team_date_param: day.isoformat()})
-        return count_team_plans(_text(resp), self.site)
+        site = self.site
+        resp = self._send("GET", site.team_path, params={
+            site.team_mode_param: site.team_mode_value, site.team_date_param: format_day(day, site)})
+        return count_team_plans(self._page(resp), site)
 
     def submit(self, day: date, text: str) -> None:
-        resp = self._send("POST", self.site.plan_path, data={
-            self.site.date_param: day.isoformat(), self.site.content_param: text})
-        said = _answer(resp)
-        if said != self.site.success_text:
-            raise Rejected(f"the site refused the plan for {day}: {said[:200]!r}")
+        try:
+            req = submit_request(self.site, day, text, self._csrf)
+        except UnicodeEncodeError as exc:
+            bad = exc.object[exc.start:exc.end] if isinstance(exc.object, str) else "?"
+            raise Rejected(f"the plan for {day} holds {bad!r}, which site.form_charset "
+                           f"{self.site.form_charset!r} cannot encode; take it out of the plan") from None
+        resp = self._send(req.method, req.path, rebuild=lambda: submit_request(
+            self.site, day, text, self._csrf).kwargs, **req.kwargs)
+        said = page_text(resp)
+        if not succeeded(self.site, said):
+            shown = answer_text(said) if not self.site.success_field else said.strip()
+            raise Rejected(f"the site refused the plan for {day}: {shown[:200]!r}")
 
     # -------------------------------------------------------------- plumbing
 
-    def _check_token(self) -> None:
-        expires = jwt_expiry(self.secret.value)
-        if expires and expires <= datetime.now(UTC):
-            raise AuthError(f"{self.secret.variable} expired on {expires:%Y-%m-%d %H:%M} UTC; "
-                            "copy a fresh token from the browser and update the secret")
+    def _page(self, resp: requests.Response) -> str:
+        """A page's text; a CSRF token on it is kept for the submit."""
+        text = page_text(resp)
+        if self.site.csrf_field:
+            self._csrf = (hidden_value(text, self.site.csrf_field)
+                          or self._http.cookies.get(self.site.csrf_field) or self._csrf)
+        return text
 
-    def _send(self, method: str, path: str, *, auth: bool = True, **kwargs: Any) -> requests.Response:
+    def _refresh_csrf(self) -> None:
+        """After a new login the token a form needs is on the pages, not the login page: read one."""
+        today = date.today()
+        self.history(today, today)
+
+    def _send(self, method: str, path: str, *, auth: bool = True, params: dict[str, str] | None = None,
+              rebuild: Callable[[], dict[str, Any]] | None = None, **kwargs: Any) -> requests.Response:
         if auth and not self._logged_in:
             self.login()
-        resp = self._retrying(method, path, **kwargs)
-        if auth and self._session_ended(resp):
-            # The session ended mid-run: log in again and repeat this request, once.
-            if self.secret.kind == "token":
-                raise AuthError(f"the site refused {self.secret.variable}; "
-                                "copy a fresh token from the browser and update the secret")
-            if self._logins >= MAX_LOGINS:
-                raise AuthError(f"the site keeps ending {self.username}'s session "
-                                f"({self._logins} logins this run); check {self.secret.variable}")
+        if params is not None:  # a configured path may carry a fixed query of its own
+            path, kwargs["params"] = with_query(path, params)
+        resp = self.transport.send(method, path, **kwargs)
+        if auth and session_ended(self.site, resp):
+            # Ended right after a login (or with a copied cookie or token): the credentials are
+            # wrong, and trying them again is how accounts get locked. Mid-run: once more.
+            if self._fresh or self.secret.kind in ("cookie", "token") or self._logins >= MAX_LOGINS:
+                raise AuthError(ended_message(self.site, self.username, self.secret, self._fresh))
             self.login()
-            resp = self._retrying(method, path, **kwargs)
-            if self._session_ended(resp):
-                raise AuthError(f"the site refused {self.username} right after logging in; "
-                                f"check {self.secret.variable}")
+            if rebuild is not None:  # a form carrying a CSRF token: the new session's token
+                if self.site.csrf_field:
+                    self._refresh_csrf()
+                kwargs = rebuild()
+            resp = self.transport.send(method, path, **kwargs)
+            if session_ended(self.site, resp):
+                raise AuthError(ended_message(self.site, self.username, self.secret, True))
+        if auth:
+            self._fresh = False
         if auth and resp.is_redirect:
             elsewhere = urlsplit(resp.headers.get("Location", "")).path or "?"  # never the query
             raise Rejected(f"{self._host} redirected {method} {path} to {elsewhere}; if that is "
                            "your system's login page, set site.login_path to it")
         if resp.status_code >= 500:
             raise NetworkError(f"{self._host} answered {resp.status_code} to {method} {path}")
-        if 400 <= resp.status_code < 500 and not (path == self.site.api_login_path
-                                                  and resp.status_code == 401):
+        if 400 <= resp.status_code < 500:
             raise Rejected(f"{self._host} answered {resp.status_code} to {method} {path}")
         return resp
 
-    def _session_ended(self, resp: requests.Response) -> bool:
-        if resp.status_code == 401:
-            return True
-        if resp.status_code in (301, 302, 303, 307, 308):
-            location = urlsplit(resp.headers.get("Location", "")).path
-            return location.rstrip("/") == self.site.login_path.rstrip("/")
-        return False
-
-    def _retrying(self, method: str, path: str, **kwargs: Any) -> requests.Response:
-        url = self.site.base_url + path
-        retryer = Retrying(
-            retry=retry_if_exception_type((requests.ConnectionError, requests.Timeout, _Transient)),
-            stop=stop_after_attempt(MAX_ATTEMPTS) | stop_after_delay(MAX_RETRY_SECONDS),
-            wait=wait_exponential_jitter(initial=1, max=8, jitter=1),
-            reraise=True,
-            sleep=self._sleep or RETRY_SLEEP,
-        )
-        try:
-            for attempt in retryer:
-                with attempt:
-                    self.requests += 1
-                    resp = self._http.request(method, url, allow_redirects=False,
-                                              timeout=(10, self.site.timeout), **kwargs)
-                    if resp.status_code in TRANSIENT_STATUSES:
-                        raise _Transient(resp.status_code)
-                    return resp
-        except _Transient as exc:
-            raise NetworkError(f"{self._host} kept answering {exc.status} to {method} {path} "
-                               f"({_tries(retryer.statistics)})") from None
-        except requests.Timeout:
-            raise NetworkError(f"{self._host} did not answer {method} {path} within "
-                               f"{self.site.timeout:g} s ({_tries(retryer.statistics)})") from None
-        except requests.exceptions.SSLError:
-            raise NetworkError(f"TLS verification failed for {self._host}; if it uses a company "
-                               "CA, set site.ca_bundle to its certificate file") from None
-        except requests.ConnectionError:
-            raise NetworkError(f"could not connect to {self._host} for {method} {path} "
-                               f"({_tries(retryer.statistics)})") from None
-        except requests.RequestException as exc:
-            raise NetworkError(f"{method} {path} failed: {exc.__class__.__name__}") from None
-        raise AssertionError("unreachable: tenacity either returns or raises")
-
     def close(self) -> None:
-        self._http.close()
-
-
-def _tries(stats: dict[str, Any]) -> str:
-    n = stats.get("attempt_number", MAX_ATTEMPTS)
-    return f"{n} {'try' if n == 1 else 'tries'}"
-
-
-def _text(resp: requests.Response) -> str:
-    """Pages are UTF-8 whatever the header says; requests' ISO-8859-1 default mangles 中文."""
-    return resp.content.decode("utf-8", errors="replace")
-
-
-def _answer(resp: requests.Response) -> str:
-    """The system answers with a JSON string (``"\\u4fee..."\\n``); fall back to the raw text."""
-    text = _text(resp).strip()
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return text
-    return value if isinstance(value, str) else text
-
-
-def _json(resp: requests.Response) -> dict[str, Any]:
-    try:
-        value = json.loads(_text(resp))
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
+        self.transport.close()

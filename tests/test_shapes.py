@@ -1,0 +1,64 @@
+"""Request and answer shapes from the [site] keys: pure, no server."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from runner.config import Site
+from runner.site.shapes import login_request, session_cookies, submit_request, succeeded, with_query
+
+SITE = Site(base_url="http://x")
+DAY = date(2026, 11, 20)
+
+
+def test_a_fixed_query_is_merged_with_the_runners_parameters() -> None:
+    assert with_query("/oa/main.do?method=dailyList&x=1", {"start": "a", "x": "2"}) == (
+        "/oa/main.do", [("method", "dailyList"), ("start", "a"), ("x", "2")])
+    assert with_query("/routine/daily", {"mode": "1", "": "dropped"}) == ("/routine/daily", [("mode", "1")])
+
+
+def test_login_by_method() -> None:
+    assert login_request(SITE, "u", "p", None).kwargs == {"params": [("username", "u"), ("password", "p")]}
+    form = login_request(replace(SITE, login_method="post-form", csrf_field="_csrf", login_path="/a?x=1"),
+                         "u", "p", "tok")
+    assert (form.method, form.path, form.kwargs) == (
+        "POST", "/a", {"params": [("x", "1")], "data": {"username": "u", "password": "p", "_csrf": "tok"}})
+    bearer = login_request(Site(base_url="http://x", auth="bearer"), "u", "p", None)
+    assert (bearer.method, bearer.path, bearer.kwargs["json"]) == ("POST", "/api/login", {"username": "u", "password": "p"})
+
+
+def test_submit_shapes() -> None:
+    assert submit_request(SITE, DAY, "t", None).kwargs == {"data": {"date": "2026-11-20", "content": "t"}}
+    site = replace(SITE, submit_path="/save.do?m=1", submit_fields=(("formId", 7), ("draft", False)),
+                   date_format="%Y/%m/%d", form_charset="gbk", submit_method="PUT")
+    req = submit_request(site, DAY, "计划", None)
+    assert (req.method, req.path, req.kwargs["params"]) == ("PUT", "/save.do", [("m", "1")])
+    assert req.kwargs["data"] == b"formId=7&draft=false&date=2026%2F11%2F20&content=%BC%C6%BB%AE"
+    js = submit_request(replace(SITE, submit_format="json", submit_fields=(("formId", 7),)), DAY, "t", "c")
+    assert js.kwargs == {"json": {"formId": 7, "date": "2026-11-20", "content": "t"}}
+    with pytest.raises(UnicodeEncodeError):
+        submit_request(replace(SITE, form_charset="gbk"), DAY, "🚀", None)
+
+
+@pytest.mark.parametrize(("field", "value", "answer", "ok"), [
+    ("", True, '"\\u4fee\\u6539\\u6210\\u529f"\n', True),
+    ("", True, '"\\u53c2\\u6570\\u9519\\u8bef"\n', False),
+    ("code", 0, '{"code": 0, "msg": "ok"}', True),
+    ("code", 0, '{"code": "0"}', True),
+    ("code", 0, '{"code": false}', False),
+    ("code", 0, '{"code": 500}', False),
+    ("data.ok", True, '{"data": {"ok": true}}', True),
+    ("data.ok", True, '{"data": {"ok": 1}}', False),
+    ("code", 0, "<html>", False),
+    ("status", "success", '{"status": "success"}', True),
+])
+def test_success_by_text_or_field(field: str, value: object, answer: str, ok: bool) -> None:
+    assert succeeded(replace(SITE, success_field=field, success_value=value), answer) is ok
+
+
+def test_a_copied_cookie_in_either_form() -> None:
+    assert session_cookies("abc123\n", "session") == [("session", "abc123")]
+    assert session_cookies("Cookie: JSESSIONID=a1; route=r2", "session") == [("JSESSIONID", "a1"), ("route", "r2")]
