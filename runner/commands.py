@@ -19,7 +19,7 @@ from runner.pipeline import Options, run_all
 from runner.plan import check_template
 from runner.report import Reporter
 from runner.site.client import SiteClient
-from runner.workday import today_in
+from runner.workday import calendar_notices, today_in
 
 NOT_CONFIGURED = (
     "dailyplan is not configured here, so nothing was filed. Add the repository secret "
@@ -74,6 +74,9 @@ def run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     else:
         with run_lock(env):
             result = run_all(config, accounts, secrets, opts)
+    result.warnings = calendar_notices(day, config.workday.calendar)
+    for warning in result.warnings:
+        reporter.warn(warning)
     reporter.report(result, show_plans=opts.dry_run)
     if args.result:
         result.write(Path(args.result))
@@ -90,8 +93,9 @@ def check(config_path: str | None, env: Mapping[str, str]) -> int:
     decision = config.workday.decide(day)
     print(f"config    {config.source}: {len(accounts)} account(s), site {config.site.auth} auth")
     print(f"today     {decision.why}")
-    if decision.warning:
-        reporter.warn(decision.warning)
+    for warning in dict.fromkeys([*calendar_notices(day, config.workday.calendar), decision.warning]):
+        if warning:
+            reporter.warn(warning)
 
     secrets = {a.id: cfg.find_secret(config, a, secret_env) for a in accounts}
 

@@ -24,7 +24,7 @@ from runner.plan import PlanContext, normalize, render
 from runner.result import AccountResult, RunResult
 from runner.site.client import SiteClient, jwt_expiry
 from runner.site.pages import Row
-from runner.status import Reason, Status
+from runner.status import Notice, Reason, Status
 from runner.workday import Decision
 
 TOKEN_WARN_DAYS = 7
@@ -217,5 +217,6 @@ def _plan_on(rows: list[Row], day: date) -> str | None:
 def _token_warning(secret: Secret) -> list[str]:
     expires = jwt_expiry(secret.value)
     if expires and datetime.now(UTC) < expires < datetime.now(UTC) + timedelta(TOKEN_WARN_DAYS):
-        return [f"{secret.variable} expires on {expires:%Y-%m-%d %H:%M} UTC; renew the secret before then"]
+        return [Notice(f"{secret.variable} expires on {expires:%Y-%m-%d %H:%M} UTC; renew the secret "
+                       "before then", "token", variable=secret.variable, expires=f"{expires:%Y-%m-%d}")]
     return []

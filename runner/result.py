@@ -17,7 +17,12 @@ from typing import Any
 from runner.audit import describe
 from runner.month import MonthView
 from runner.month import markdown as month_markdown
-from runner.status import Reason, Status
+from runner.status import Notice, Reason, Status
+
+
+def notices(items: list[str]) -> list[dict[str, Any]]:
+    return [(i if isinstance(i, Notice) else Notice(i)).as_dict() for i in items]
+
 
 ICONS = {Status.SUBMITTED: "✅", Status.SKIPPED: "⏭️", Status.PREVIEWED: "👀", Status.FAILED: "❌"}
 
@@ -33,7 +38,7 @@ class AccountResult:
     seconds: float | None = None
     github: str | None = None
     plan: str | None = field(default=None, repr=False)  # printed for --dry-run/demo, never saved
-    warnings: list[str] = field(default_factory=list, repr=False)  # go to stderr, not the file
+    warnings: list[str] = field(default_factory=list, repr=False)  # stderr, and the file as notices
     missed: list[date] | None = None  # recent workdays with no plan on the site (None: not read)
     filed: list[date] | None = None  # the days the history read showed a plan for
     month: MonthView | None = field(default=None, repr=False)  # this month, for the step summary
@@ -52,6 +57,8 @@ class AccountResult:
         if self.missed is not None and self.filed is not None:
             data["missed"] = [d.isoformat() for d in self.missed]
             data["filed"] = [d.isoformat() for d in self.filed]
+        if self.warnings:
+            data["warnings"] = notices(self.warnings)
         return data
 
 
@@ -60,6 +67,7 @@ class RunResult:
     date: date
     timezone: str
     accounts: list[AccountResult]
+    warnings: list[str] = field(default_factory=list)  # the run's own, e.g. next year's calendar
 
     @property
     def failed(self) -> bool:
@@ -67,7 +75,7 @@ class RunResult:
 
     def as_dict(self) -> dict[str, Any]:
         return {"date": self.date.isoformat(), "timezone": self.timezone,
-                "accounts": [a.as_dict() for a in self.accounts]}
+                "accounts": [a.as_dict() for a in self.accounts], "warnings": notices(self.warnings)}
 
     def write(self, path: Path) -> None:
         """Atomically, so a notify step never reads half a file from a killed run."""
