@@ -12,9 +12,11 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import requests
 
+from runner.errors import UsageError
 from runner.github.api import MAX_ATTEMPTS, TIMEOUT, GitHub, GitHubError, IssuesDisabled, RateLimited
 from runner.github.notify import (
     BROKEN,
@@ -26,84 +28,96 @@ from runner.github.notify import (
     load,
     needed,
 )
-from runner.status import Status
+from runner.inputs import Inputs
+from runner.output import workflow_command
+from runner.status import ExitCode, Status
 
 Say = Callable[[str, str], None]
 RUN_JOB = "file the plan"  # the run job's `name:` in daily-plan.yml
 RUN_TIMEOUT = 15  # its `timeout-minutes:`; the workflow passes both, a test keeps them equal
 
 
-def sayer(env: Mapping[str, str]) -> Say:
-    actions = env.get("GITHUB_ACTIONS") == "true"
-
+def sayer(inputs: Inputs) -> Say:
     def say(level: str, text: str) -> None:
-        if actions:  # workflow-command data must escape %, CR and LF, or the annotation is cut short
-            text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-            print(f"::{level} title=dailyplan::{text}", flush=True)
+        if inputs.actions:  # escaped, or a % or a newline would cut the annotation short
+            print(workflow_command(level, text, title="dailyplan"), flush=True)
         else:
             print(f"{level}: {text}", file=sys.stderr)
 
     return say
 
 
-def _missing(env: Mapping[str, str]) -> int | None:
-    missing = [name for name in ("GITHUB_TOKEN", "GITHUB_REPOSITORY") if not env.get(name)]
-    if not missing:
+def _inputs(env: Mapping[str, str]) -> Inputs | None:
+    try:
+        return Inputs.read(env, "notify")
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return None
-    print(f"error: notify needs {' and '.join(missing)}; in the workflow set GITHUB_TOKEN: "
-          "${{ github.token }} in the step's env (Actions sets GITHUB_REPOSITORY itself).", file=sys.stderr)
-    return 2
 
 
-def _client(env: Mapping[str, str], sleep: Callable[[float], None], now: Callable[[], float],
+def _missing(inputs: Inputs) -> bool:
+    missing = [name for name, value in (("GITHUB_TOKEN", inputs.github_token),
+                                        ("GITHUB_REPOSITORY", inputs.repository)) if not value]
+    if missing:
+        print(f"error: notify needs {' and '.join(missing)}; in the workflow set GITHUB_TOKEN: "
+              "${{ github.token }} in the step's env (Actions sets GITHUB_REPOSITORY itself).",
+              file=sys.stderr)
+    return bool(missing)
+
+
+def _client(inputs: Inputs, sleep: Callable[[float], None], now: Callable[[], float],
             timeout: float) -> GitHub:
-    api = env.get("GITHUB_API_URL") or "https://api.github.com"
-    return GitHub(api, env["GITHUB_REPOSITORY"], env["GITHUB_TOKEN"], sleep=sleep, now=now, timeout=timeout)
+    return GitHub(inputs.api_url or "https://api.github.com", inputs.repository, inputs.github_token,
+                  sleep=sleep, now=now, timeout=timeout)
 
 
-def _cancel_kind(github: GitHub, env: Mapping[str, str], say: Say) -> str:
+def _cancel_kind(github: GitHub, inputs: Inputs, say: Say) -> str:
     """Ask the jobs API how long the run job ran: a person's cancel is not a failure, a timeout is."""
     try:
-        jobs = github.run_jobs(env.get("GITHUB_RUN_ID", ""), env.get("GITHUB_RUN_ATTEMPT") or "1")
-        timeout = int(env.get("DAILYPLAN_RUN_TIMEOUT") or RUN_TIMEOUT)
+        jobs = github.run_jobs(inputs.run_id, inputs.run_attempt or "1")
     except (GitHubError, requests.RequestException, ValueError) as exc:
         say("warning", f"notify: cannot read this run's jobs ({exc}); give the notify job "
                        "`actions: read`. Treating the cancel as a failure.")
         return "cancelled"
-    return classify_cancel(jobs, env.get("DAILYPLAN_RUN_JOB") or RUN_JOB, timeout)
+    return classify_cancel(jobs, inputs.run_job or RUN_JOB, inputs.run_timeout or RUN_TIMEOUT)
+
+
+def main(args: Any, env: Mapping[str, str]) -> ExitCode:
+    """``dailyplan notify [--needed]``, the shape every command shares."""
+    result = Path(args.result) if args.result else None
+    return triage(result, env) if getattr(args, "needed", False) else run(result, env)
 
 
 def run(result: Path | None, env: Mapping[str, str], *, sleep: Callable[[float], None] = time.sleep,
-        now: Callable[[], float] = time.time, timeout: float = TIMEOUT) -> int:
+        now: Callable[[], float] = time.time, timeout: float = TIMEOUT) -> ExitCode:
     """The notify job: 0 whatever GitHub answers, 2 when it cannot even start."""
-    if (code := _missing(env)) is not None:
-        return code
-    say = sayer(env)
-    repo = env["GITHUB_REPOSITORY"]
-    server = (env.get("GITHUB_SERVER_URL") or "https://github.com").rstrip("/")
-    run_id = env.get("GITHUB_RUN_ID", "")
-    run_url = f"{server}/{repo}/actions/runs/{run_id}"
-    key = f"run-{run_id}.{env.get('GITHUB_RUN_ATTEMPT') or 1}" if run_id else f"local-{uuid.uuid4().hex}"
-    github = _client(env, sleep, now, timeout)
+    inputs = _inputs(env)
+    if inputs is None or _missing(inputs):
+        return ExitCode.USAGE
+    say = sayer(inputs)
+    repo = inputs.repository
+    run_url = f"{inputs.server_url or 'https://github.com'}/{repo}/actions/runs/{inputs.run_id}"
+    key = f"run-{inputs.run_id}.{inputs.run_attempt or 1}" if inputs.run_id else f"local-{uuid.uuid4().hex}"
+    github = _client(inputs, sleep, now, timeout)
     report = load(result, say)
-    outcome = env.get("DAILYPLAN_RUN_OUTCOME", "").strip().lower()
-    if is_dry_run(report, env):
+    outcome = inputs.run_outcome
+    if is_dry_run(report, inputs.dry_run):
         print("dry run: the dailyplan issues are left as they are")
-        return 0
+        return ExitCode.OK
     if report is None and outcome not in BROKEN:
-        return 0  # nothing to open and nothing that could close an issue: not even a request
+        return ExitCode.OK  # nothing to open and nothing that could close an issue: not even a request
     failing = outcome in BROKEN or any(a.get("status") == Status.FAILED
                                        for a in (report or {}).get("accounts", []))
-    api = env.get("GITHUB_API_URL") or "https://api.github.com"
+    api = inputs.api_url or "https://api.github.com"
     try:
         if outcome == "cancelled":
-            outcome = _cancel_kind(github, env, say)
+            outcome = _cancel_kind(github, inputs, say)
             if outcome == "cancelled-by-person":
                 print("the run was cancelled by hand before its timeout: not a failure, no issue")
                 failing = False
                 if report is None:
-                    return 0
-        notifier = Notifier(github, env.get("DAILYPLAN_ISSUE_LABEL") or "dailyplan", key, say)
+                    return ExitCode.OK
+        notifier = Notifier(github, inputs.issue_label or "dailyplan", key, say)
         open_issues = notifier.open_issues()
         closed = notifier.closed_titles(report, open_issues) if report else set()
         notifier.carry_out(decide(report, outcome, open_issues, closed, run_url))
@@ -122,23 +136,25 @@ def run(result: Path | None, env: Mapping[str, str], *, sleep: Callable[[float],
     except Exception as exc:  # a bug here must not turn a green run red
         say("warning", f"notify: unexpected {exc.__class__.__name__}; issues not updated. Run "
                        "`python -m runner notify --result FILE` locally to see more.")
-    return 0
+    return ExitCode.OK
 
 
 def triage(result: Path | None, env: Mapping[str, str], *, sleep: Callable[[float], None] = time.sleep,
-           timeout: float = 10.0) -> int:
+           timeout: float = 10.0) -> ExitCode:
     """The run job's last step: ``needed=true|false`` in GITHUB_OUTPUT; unsure means true."""
-    say = sayer(env)
+    inputs = _inputs(env)
+    if inputs is None:
+        return ExitCode.USAGE  # the step fails, its output is missing, and notify runs
+    say = sayer(inputs)
     report = load(result, say)
-    outcome = env.get("DAILYPLAN_RUN_OUTCOME", "").strip().lower()
-    if is_dry_run(report, env):
+    if is_dry_run(report, inputs.dry_run):
         answer, why = False, "a dry run leaves the issues as they are"
-    elif needed(report, outcome, 0):
+    elif needed(report, inputs.run_outcome, 0):
         answer, why = True, "this run has something to report"
-    elif env.get("GITHUB_TOKEN") and env.get("GITHUB_REPOSITORY"):
-        label = env.get("DAILYPLAN_ISSUE_LABEL") or "dailyplan"
+    elif inputs.github_token and inputs.repository:
+        label = inputs.issue_label or "dailyplan"
         try:
-            listed = _client(env, sleep, time.time, timeout).get(
+            listed = _client(inputs, sleep, time.time, timeout).get(
                 "/issues", labels=label, state="open", per_page=1).json()
             answer = bool(listed)
             why = f"a {label} issue is open" if answer else f"a healthy run and no open {label} issue"
@@ -147,7 +163,7 @@ def triage(result: Path | None, env: Mapping[str, str], *, sleep: Callable[[floa
     else:
         answer, why = True, "no GITHUB_TOKEN to look for open issues"
     print(f"notify needed: {'yes' if answer else 'no'} ({why})")
-    if output := env.get("GITHUB_OUTPUT"):
-        with Path(output).open("a", encoding="utf-8") as out:
+    if inputs.output:
+        with Path(inputs.output).open("a", encoding="utf-8") as out:
             out.write(f"needed={'true' if answer else 'false'}\n")
-    return 0
+    return ExitCode.OK

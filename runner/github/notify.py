@@ -13,7 +13,7 @@ even start.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -71,8 +71,8 @@ def _accounts(report: dict[str, Any] | None) -> list[dict[str, Any]]:
     return [a for a in (report or {}).get("accounts", []) if isinstance(a, dict)]
 
 
-def is_dry_run(report: dict[str, Any] | None, env: Mapping[str, str]) -> bool:
-    flag = env.get("DAILYPLAN_DRY_RUN", "").strip().lower() in ("1", "true", "yes", "on")
+def is_dry_run(report: dict[str, Any] | None, flag: bool) -> bool:
+    """The workflow's dry_run input, or a result that shows a preview."""
     return flag or any(a.get("status") == Status.PREVIEWED for a in _accounts(report))
 
 

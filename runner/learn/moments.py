@@ -1,0 +1,181 @@
+"""Find the moments of a recording: the login, the history read, the submit, a team page.
+
+A recording is mostly noise (style sheets, scripts, icons, analytics, polling); each moment is
+recognised by what it must carry, never by a path or a name the reference system happens to use:
+the login sends a password, the submit sends a date and a text, the history answers with texts by
+date, the team page with several texts for one date.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from runner.learn.har import Entry
+from runner.learn.page import HtmlRows, JsonRows, html_rows, json_rows, json_texts, soup, team_selector
+from runner.learn.values import form_fields, json_body, looks_secret, parse_day
+
+PASSWORD_NAME = re.compile(r"pass|pwd|mima|密码", re.IGNORECASE)
+_MIN_PLAN = 8  # a submitted text shorter than this is a label or a search box, not a plan
+_STATIC = re.compile(r"\.(css|js|mjs|map|png|jpe?g|gif|svg|ico|woff2?|ttf|eot|webp)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Fields:
+    """A request's named values: where they travel (query, form or json) and the form's charset."""
+
+    kind: str
+    items: tuple[tuple[str, Any], ...]
+    charset: str = "utf-8"
+
+    def get(self, name: str) -> Any:
+        return next((v for k, v in self.items if k == name), None)
+
+
+@dataclass(frozen=True)
+class Submit:
+    entry: Entry
+    fields: Fields
+    date_field: str
+    content_field: str
+
+
+@dataclass(frozen=True)
+class History:
+    entry: Entry
+    rows: HtmlRows | JsonRows
+
+
+@dataclass(frozen=True)
+class Moments:
+    origin: str
+    login: Entry | None = None
+    login_fields: Fields | None = None
+    login_page: Entry | None = None
+    history: History | None = None
+    submit: Submit | None = None
+    team: Entry | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def fields_of(entry: Entry) -> Fields:
+    """The values a request sends: its JSON or form body, else its query."""
+    body = entry.body or ""
+    data = json_body(body) if "json" in entry.body_mime.lower() or body.lstrip()[:1] == "{" else None
+    if isinstance(data, dict):
+        return Fields("json", tuple(data.items()))
+    if body and "=" in body and entry.method != "GET":
+        items, charset = form_fields(body)
+        declared = re.search(r"charset=([A-Za-z0-9_-]+)", entry.body_mime or entry.header("content-type"))
+        if declared and declared.group(1).lower() not in ("utf-8", "utf8"):
+            charset = declared.group(1).lower()
+        return Fields("form", tuple(items), charset)
+    return Fields("query", tuple(entry.query))
+
+
+def is_noise(entry: Entry) -> bool:
+    return bool(_STATIC.search(entry.path)) or entry.resource_type in (
+        "stylesheet", "script", "image", "font", "media", "manifest", "ping", "websocket")
+
+
+def find(entries: list[Entry]) -> Moments | None:
+    """The moments found, or None when the recording holds none of them (another site)."""
+    live = [e for e in entries if not is_noise(e)]
+    submit = _submit(live)
+    login, login_fields = _login(live, submit.entry.origin if submit else None)
+    histories = [h for e in live if (h := _history(e)) is not None]
+    origin = (submit.entry if submit else histories[-1].entry if histories else login).origin \
+        if (submit or histories or login) else None
+    if origin is None:
+        return None
+    notes: list[str] = []
+    own = [h for h in histories if h.entry.origin == origin]
+    ranged = [h for h in own if _range_params(h.entry) >= 2]
+    own = ranged or own  # an answer asked for one date is a team page, when a ranged one exists
+    history = max(own, key=lambda h: (_range_params(h.entry), len(h.rows.rows), h.entry.index)) \
+        if own else None
+    paths = {h.entry.path for h in own}
+    if len(paths) > 1 and history is not None:
+        others = ", ".join(f"{h.entry.index} ({h.entry.path})" for h in own if h is not history)
+        notes.append(f"history: several answers list plans by date (entries {others}); used "
+                     f"{history.entry.where}: if that is not the page of your own plans, set "
+                     "site.history_path")
+    page = _login_page(live, login) if login else None
+    team = _team(live, origin, {e.entry.index for e in own} | ({submit.entry.index} if submit else set()))
+    return Moments(origin, login, login_fields, page, history, submit, team, notes)
+
+
+def _submit(entries: list[Entry]) -> Submit | None:
+    """The last request that sends a date and a text: the plan the person filed by hand."""
+    found: list[Submit] = []
+    for entry in entries:
+        if entry.method not in ("POST", "PUT", "PATCH") or not entry.body:
+            continue
+        fields = fields_of(entry)
+        dates = [k for k, v in fields.items if isinstance(v, str) and parse_day(v)]
+        texts = [(len(v), k) for k, v in fields.items
+                 if isinstance(v, str) and k not in dates and not looks_secret(v)
+                 and (len(v.strip()) >= _MIN_PLAN or "\n" in v.strip())]
+        if dates and texts:
+            found.append(Submit(entry, fields, dates[0], max(texts)[1]))
+    return found[-1] if found else None
+
+
+def _password_inputs(entries: list[Entry]) -> set[str]:
+    names: set[str] = set()
+    for entry in entries:
+        if "<input" in entry.text and "password" in entry.text.lower():
+            for box in soup(entry.text).find_all("input", attrs={"type": "password"}):
+                if box.get("name"):
+                    names.add(str(box["name"]))
+    return names
+
+
+def password_field(fields: Fields, known: set[str] = frozenset()) -> str | None:  # type: ignore[assignment]
+    for name, value in fields.items:
+        if isinstance(value, str) and value and (name in known or PASSWORD_NAME.search(name)):
+            return name
+    return None
+
+
+def _login(entries: list[Entry], origin: str | None) -> tuple[Entry | None, Fields | None]:
+    """The last request carrying a password, on the site's own host when there is one."""
+    known = _password_inputs(entries)
+    found = [(e, f) for e in entries if (f := fields_of(e)) and password_field(f, known)]
+    own = [x for x in found if origin is None or x[0].origin == origin]
+    pick = (own or found)[-1] if (own or found) else (None, None)
+    return pick
+
+
+def _login_page(entries: list[Entry], login: Entry) -> Entry | None:
+    """The page the login form was on: the last HTML answer before the login with a password box."""
+    before = [e for e in entries if e.index < login.index and e.method == "GET"
+              and 'type="password"' in e.text.replace("'", '"')]
+    return before[-1] if before else None
+
+
+def _history(entry: Entry) -> History | None:
+    if entry.method != "GET" or entry.status != 200 or not entry.text:
+        return None
+    data = json_body(entry.text)
+    rows: HtmlRows | JsonRows | None
+    rows = json_rows(data) if data is not None else html_rows(entry.text) if "<" in entry.text else None
+    return History(entry, rows) if rows else None
+
+
+def _range_params(entry: Entry) -> int:
+    return sum(1 for _, v in entry.query if parse_day(v))
+
+
+def _team(entries: list[Entry], origin: str, taken: set[int]) -> Entry | None:
+    """A page of several teammates' texts for one date (asked for with exactly one date)."""
+    for entry in reversed(entries):
+        if entry.index in taken or entry.origin != origin or entry.method != "GET" or not entry.text:
+            continue
+        if _range_params(entry) != 1:
+            continue
+        data = json_body(entry.text)
+        if (json_texts(data) if data is not None else team_selector(entry.text)):
+            return entry
+    return None

@@ -1,0 +1,85 @@
+"""Reading a recording: what browsers write is read; anything else is one line and exit 2."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import pytest
+
+from runner import cli
+from runner.learn import har
+
+EXPORT = "in the Network panel choose Export HAR (Chrome/Edge) or Save All As HAR (Firefox)"
+
+
+def _har(entries: list[dict]) -> dict:
+    return {"log": {"version": "1.2", "creator": {"name": "Firefox", "version": "133.0"}, "entries": entries}}
+
+
+def _entry(url: str, **response: object) -> dict:
+    return {"request": {"method": "GET", "url": url, "headers": [], "cookies": [], "queryString": []},
+            "response": {"status": 200, "headers": [], "cookies": [], **response}}
+
+
+def test_reads_text_base64_and_declared_charsets() -> None:
+    gbk = "<html><head><meta charset=gbk></head><body>计划</body></html>".encode("gbk")
+    entries = har.parse(json.dumps(_har([
+        _entry("https://plans.example.com/a?x=1", content={"mimeType": "text/html", "text": "<p>好</p>"}),
+        _entry("https://plans.example.com/b", content={"mimeType": "text/html",
+                                                      "text": base64.b64encode(gbk).decode(),
+                                                      "encoding": "base64"}),
+        _entry("https://plans.example.com/c.png", content={"mimeType": "image/png", "encoding": "base64",
+                                                          "text": base64.b64encode(b"\x89PNG\xff\xfe").decode()}),
+        _entry("https://plans.example.com/d", content={"mimeType": "text/html"}),
+    ])).encode(), "x.har")
+    assert [e.index for e in entries] == [1, 2, 3, 4]
+    assert entries[0].text == "<p>好</p>" and entries[0].query == [("x", "1")]
+    assert "计划" in entries[1].text
+    assert entries[2].content is None and entries[3].content is None  # an image; a HAR saved without content
+    assert entries[0].where == "entry 1: GET /a"
+
+
+@pytest.mark.parametrize(("content", "line"), [
+    (b"", f"error: x.har is empty; record again and {EXPORT}"),
+    (b"<html>not a recording</html>", f"error: x.har is not a HAR recording (not JSON); {EXPORT}"),
+    (b'{"log": {"version": "1.2", "entries": [{"request": {"method": "GET", "url": "http://a/"',
+     f"error: x.har is truncated (the JSON stops after 87 bytes); let the browser finish saving, or {EXPORT} again"),
+    (b'{"log": {"entries": [}\n  , "x": 1}',
+     f"error: x.har is not valid JSON (line 1, column 22); {EXPORT} again"),
+    (b'{"cookies": []}', f"error: x.har is JSON but not a HAR recording (no log.entries); {EXPORT}"),
+    (b'{"log": {"entries": []}}',
+     "error: x.har holds no requests; turn on Preserve log, start recording before you log in, then export"),
+    (b'{"log": {"entries": [{"response": {}}]}}',
+     f"error: x.har: entry 1 has no request method and URL, so this is not a HAR as browsers save it; {EXPORT} again"),
+])
+def test_a_file_that_is_not_a_har_is_one_line_and_exit_2(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        content: bytes, line: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "x.har").write_bytes(content)
+    assert cli.main(["learn", "x.har"]) == 2
+    out, err = capsys.readouterr()
+    assert err.splitlines() == [line] and out == ""
+    assert not (tmp_path / "dailyplan.toml").exists()
+
+
+def test_a_missing_recording_names_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["learn", "nope.har"]) == 2
+    assert capsys.readouterr().err == "error: recording nope.har not found; pass the .har file the browser saved\n"
+
+
+def test_a_recording_of_another_site_is_one_line_and_exit_2(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    page = _entry("https://news.example.org/today", content={"mimeType": "text/html",
+                                                             "text": "<h1>Weather</h1><p>Sunny</p>"})
+    (tmp_path / "x.har").write_text(json.dumps(_har([page, _entry("https://cdn.example.org/a.js")])))
+    assert cli.main(["learn", "x.har"]) == 2
+    assert capsys.readouterr().err == (
+        "error: x.har: none of its 2 requests is a login, a plan list or a plan submit (hosts: "
+        "cdn.example.org, news.example.org); record again with Preserve log on: log in, open your "
+        "plans, submit one by hand, export\n")

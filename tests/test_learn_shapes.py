@@ -1,0 +1,342 @@
+"""``learn`` on recordings of systems no sandbox profile plays: a JSON API with a bearer token,
+a Java app with a CSRF form and a table, an old GBK system, one behind single sign-on.
+
+Each recording is hand-made the way Chrome writes it (tests/har_recorder.py ``entry``), with the
+page's noise around the moments. Every learned config must load, and the runner's own parser
+must read the recorded history page with the learned keys; no secret may reach the output.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import tomllib
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, quote_plus, urlencode
+
+import pytest
+from har_recorder import entry, har_of, sanitize
+
+from runner import cli
+from runner.config import parse
+from runner.site.pages import parse_history
+
+HOST = "https://plan.corp.example"
+JWT = ("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJsaS5sZWkiLCJleHAiOjE4OTM0NTYwMDB9."
+       "c2lnbmF0dXJlLW9mLXRoZS10b2tlbi0xMjM0NTY3ODkw")
+SESSION = "9F8E7D6C5B4A39281706F5E4D3C2B1A0"
+CSRF = "c5f1e0a2-77b4-4d1e-9a0f-3b2c1d0e9f8a"
+PASSWORD = "S3cret!pw 密码"
+PREVIOUS = "2026.11.18\n联调支付回调"
+TEXT = "2026.11.19\n1. 压测订单接口\n2. 整理慢查询\n\n2026.11.18\n联调支付回调"
+
+
+def noise() -> list[dict[str, Any]]:
+    return [entry("GET", f"{HOST}/static/app.css", mime="text/css", text="body{}", kind="stylesheet"),
+            entry("GET", f"{HOST}/static/vendor.js?v=3", mime="application/javascript",
+                  text="var x=1;", kind="script"),
+            entry("POST", "https://www.google-analytics.com/g/collect?v=2&tid=G-1", status=204,
+                  body='{"en":"page_view","date":"2026-11-19","label":"每日计划页面"}',
+                  body_mime="text/plain", kind="ping"),
+            entry("GET", f"{HOST}/api/notice/unread?_=1732412345678", mime="application/json",
+                  text='{"code":0,"data":{"count":2}}')]
+
+
+def _forms(secret: str) -> set[str]:
+    raw = secret.encode()
+    return {secret, quote(secret, safe=""), quote_plus(secret), json.dumps(secret)[1:-1],
+            base64.b64encode(raw).decode(), base64.urlsafe_b64encode(raw).decode().rstrip("=")}
+
+
+def learn(tmp_path: Path, har: dict[str, Any], capsys: pytest.CaptureFixture[str], *args: str,
+          secrets: tuple[str, ...] = (PASSWORD, JWT, SESSION, CSRF)) -> tuple[int, dict[str, Any], str]:
+    (tmp_path / "rec.har").write_text(json.dumps(har, ensure_ascii=False), encoding="utf-8")
+    out_file = tmp_path / "dailyplan.toml"
+    code = cli.main(["learn", str(tmp_path / "rec.har"), "--out", str(out_file), "--force", *args])
+    out, err = capsys.readouterr()
+    text = out_file.read_text(encoding="utf-8") if out_file.exists() else ""
+    for secret in secrets:
+        for form in _forms(secret):
+            assert form not in text + out + err
+    return code, tomllib.loads(text) if text else {}, out + err
+
+
+def loads(tmp_path: Path):
+    """The learned file through the runner's own loader: every key known, every value valid."""
+    return parse(tomllib.loads((tmp_path / "dailyplan.toml").read_text(encoding="utf-8")),
+                 source="dailyplan.toml", base=tmp_path)
+
+
+# ---------------------------------------------------------------------------- a JSON API
+
+
+def json_api() -> dict[str, Any]:
+    bearer = {"Authorization": f"Bearer {JWT}", "X-Requested-With": "XMLHttpRequest",
+              "Referer": f"{HOST}/#/daily"}
+    plans = {"code": 0, "data": {"total": 2, "list": [
+        {"id": 31, "planDate": "2026-11-18 00:00:00", "content": f"{PREVIOUS}\n\n2026.11.17\n写迁移脚本",
+         "author": {"name": "li.lei"}},
+        {"id": 30, "planDate": "2026-11-17 00:00:00", "content": "2026.11.17\n写迁移脚本",
+         "author": {"name": "li.lei"}}]}}
+    return har_of(
+        *noise(),
+        entry("GET", f"{HOST}/", mime="text/html", kind="document",
+              text='<div id="app"></div><script src="/static/vendor.js?v=3"></script>'),
+        entry("POST", f"{HOST}/api/v1/auth/login", mime="application/json",
+              body=json.dumps({"account": "li.lei", "pwd": PASSWORD, "remember": True}),
+              body_mime="application/json;charset=UTF-8",
+              text=json.dumps({"code": 0, "msg": "ok", "data": {"token": JWT, "expires": 7200}})),
+        *noise(),
+        entry("GET", f"{HOST}/api/v1/plans?from=2026-10-20&to=2026-11-19&_=1732412345999",
+              mime="application/json", headers=bearer, text=json.dumps(plans)),
+        entry("PUT", f"{HOST}/api/v1/plans", mime="application/json", headers=bearer,
+              body=json.dumps({"planDate": "2026-11-19", "content": TEXT, "deptId": 12}),
+              body_mime="application/json", text='{"code":0,"msg":"保存成功","data":null}'),
+        entry("GET", f"{HOST}/api/v1/team/plans?date=2026-11-19", mime="application/json",
+              headers=bearer, text=json.dumps({"code": 0, "data": [
+                  {"member": "li.lei", "text": TEXT}, {"member": "han", "text": "未填写"}]})),
+        *noise())
+
+
+@pytest.mark.parametrize("sanitized", [False, True], ids=["full", "sanitized"])
+def test_a_json_api_with_a_bearer_token(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                        sanitized: bool) -> None:
+    har = json_api()
+    code, config, said = learn(tmp_path, sanitize(har) if sanitized else har, capsys)
+    assert code == 0, said
+    site = config["site"]
+    assert {k: site.get(k) for k in (
+        "base_url", "auth", "login_method", "api_login_path", "token_field", "username_param",
+        "password_param", "history_path", "start_param", "end_param", "history_format",
+        "history_items", "history_date_field", "history_content_field", "submit_path",
+        "submit_method", "submit_format", "date_param", "content_param", "date_format",
+        "success_field", "success_value", "team_path", "team_date_param", "team_items",
+        "team_content_field")} == {
+        "base_url": HOST, "auth": "bearer", "login_method": "post-json",
+        "api_login_path": "/api/v1/auth/login", "token_field": "data.token",
+        "username_param": "account", "password_param": "pwd", "history_path": "/api/v1/plans",
+        "start_param": "from", "end_param": "to", "history_format": "json",
+        "history_items": "data.list", "history_date_field": "planDate",
+        "history_content_field": "content", "submit_path": "/api/v1/plans", "submit_method": "PUT",
+        "submit_format": "json", "date_param": "planDate", "content_param": "content",
+        "date_format": "%Y-%m-%d", "success_field": "code", "success_value": 0,
+        "team_path": "/api/v1/team/plans", "team_date_param": "date", "team_items": "data",
+        "team_content_field": "text"}
+    assert site["submit_fields"] == {"deptId": 12}
+    # what a plain client would not send: jQuery's marker, and the page as Referer (no #fragment)
+    assert site["headers"] == {"X-Requested-With": "XMLHttpRequest", "Referer": f"{HOST}/"}
+    assert "success_text" not in site and "content_encoding" not in site
+    assert config["accounts"] == [{"id": "li.lei", "username": "li.lei", "plan": "1. 压测订单接口\n2. 整理慢查询"}]
+    assert "set DAILYPLAN_PASSWORD_LI_LEI to your password" in said
+    assert "note: login: entry 6: POST /api/v1/auth/login also sends remember;" in said
+    config_obj = loads(tmp_path)
+    rows = parse_history(har["log"]["entries"][10]["response"]["content"]["text"], config_obj.site)
+    assert [r.day.isoformat() for r in rows] == ["2026-11-18", "2026-11-17"]
+
+
+# ---------------------------------------------------------------------------- a Java app with a form
+
+
+LOGIN_PAGE = f"""<html><head><title>登录</title></head><body>
+<form method="post" action="/login.do"><input type="hidden" name="_csrf" value="{CSRF}">
+<input type="text" name="j_username"><input type="password" name="j_password">
+<input type="checkbox" name="remember-me" value="on"><button>登录</button></form></body></html>"""
+
+
+def java_list(rows: list[tuple[str, str]]) -> str:
+    cells = "".join(f"<tr><td>{day}</td><td>{text.replace(chr(10), '<br>')}</td><td>已提交</td></tr>\n"
+                    for day, text in rows)
+    return (f'<html><body><div class="nav"><a href="/oa/main.do?method=index">首页</a></div>'
+            f'<input type="hidden" name="_csrf" value="{CSRF}">'
+            f'<table class="grid"><tr><th>日期</th><th>内容</th><th>状态</th></tr>\n{cells}</table>'
+            '<textarea id="draft" style="display:none">草稿 2026-01-05 先别提交</textarea></body></html>')
+
+
+def java_app() -> dict[str, Any]:
+    cookie = {"Cookie": f"JSESSIONID={SESSION}; theme=blue", "Referer": f"{HOST}/oa/main.do?method=index"}
+    listing = java_list([("2026/11/18", f"{PREVIOUS}\n\n2026.11.17\n写迁移脚本"),
+                         ("2026/11/17", "2026.11.17\n写迁移脚本")])
+    form = urlencode([("planDate", "2026/11/19"), ("planContent", TEXT), ("formId", "7"),
+                      ("type", "daily"), ("_csrf", CSRF)])
+    return har_of(
+        entry("GET", f"{HOST}/login.do", mime="text/html;charset=UTF-8", text=LOGIN_PAGE, kind="document",
+              response_headers=[("Set-Cookie", "JSESSIONID=0000PRELOGIN0000; Path=/; HttpOnly")]),
+        *noise(),
+        entry("POST", f"{HOST}/login.do", status=302, kind="document",
+              body=urlencode([("_csrf", CSRF), ("j_username", "wangfang"), ("j_password", PASSWORD),
+                              ("remember-me", "on")]),
+              body_mime="application/x-www-form-urlencoded",
+              headers={"Cookie": "JSESSIONID=0000PRELOGIN0000", "Origin": HOST},
+              response_headers=[("Location", f"{HOST}/oa/main.do?method=index"),
+                                ("Set-Cookie", f"JSESSIONID={SESSION}; Path=/; HttpOnly"),
+                                ("Server", "Apache-Coyote/1.1")]),
+        entry("GET", f"{HOST}/oa/main.do?method=index", mime="text/html", text="<h1>首页</h1>",
+              headers=cookie, kind="document"),
+        entry("GET", f"{HOST}/oa/main.do?method=dailyList&beginDate=2026/10/20&endDate=2026/11/19",
+              mime="text/html;charset=UTF-8", headers=cookie, text=listing, kind="document"),
+        *noise(),
+        entry("POST", f"{HOST}/oa/daily/save.do", mime="text/plain;charset=UTF-8", text="保存成功",
+              body=form, body_mime="application/x-www-form-urlencoded",
+              headers={**cookie, "X-Requested-With": "XMLHttpRequest",
+                       "X-CSRF-TOKEN": CSRF}),
+        entry("GET", f"{HOST}/oa/team/list.do?day=2026/11/19", mime="text/html", headers=cookie,
+              kind="document", text="<table><tr><td>wangfang</td><td>" + TEXT.replace("\n", "<br>")
+              + "</td></tr><tr><td>lilei</td><td>未填写</td></tr></table>"),
+        *noise())
+
+
+@pytest.mark.parametrize("sanitized", [False, True], ids=["full", "sanitized"])
+def test_a_java_app_with_a_csrf_form_and_a_table(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                 sanitized: bool) -> None:
+    har = java_app()
+    code, config, said = learn(tmp_path, sanitize(har) if sanitized else har, capsys)
+    assert code == 0, said
+    site = config["site"]
+    assert {k: site.get(k) for k in (
+        "auth", "login_method", "login_path", "username_param", "password_param", "csrf_field",
+        "cookie_name", "history_path", "start_param", "end_param", "history_format", "date_format",
+        "content_encoding", "submit_path", "date_param", "content_param", "success_text",
+        "team_path", "team_date_param", "team_mode_param", "team_content_selector")} == {
+        "auth": "cookie", "login_method": "post-form", "login_path": "/login.do",
+        "username_param": "j_username", "password_param": "j_password", "csrf_field": "_csrf",
+        "cookie_name": "JSESSIONID", "history_path": "/oa/main.do?method=dailyList",
+        "start_param": "beginDate", "end_param": "endDate", "history_format": "html",
+        "date_format": "%Y/%m/%d", "content_encoding": "plain", "submit_path": "/oa/daily/save.do",
+        "date_param": "planDate", "content_param": "planContent", "success_text": "保存成功",
+        "team_path": "/oa/team/list.do", "team_date_param": "day", "team_mode_param": "",
+        "team_content_selector": "td:nth-of-type(2)"}
+    assert site["submit_fields"] == {"formId": "7", "type": "daily"}
+    assert site["headers"]["X-Requested-With"] == "XMLHttpRequest" and "X-CSRF-TOKEN" not in site["headers"]
+    assert "note: headers: entry 13: POST /oa/daily/save.do sends X-CSRF-TOKEN with a per-session value; not copied" in said
+    if sanitized:
+        assert ('note: cookie_name: the recording was sanitized (no cookies), so "JSESSIONID" is guessed '
+                "from the server's make;") in said
+    page = har["log"]["entries"][7]["response"]["content"]["text"]
+    rows = parse_history(page, loads(tmp_path).site)
+    assert [(r.day.isoformat(), r.text) for r in rows] == [
+        ("2026-11-18", f"{PREVIOUS}\n\n2026.11.17\n写迁移脚本"), ("2026-11-17", "2026.11.17\n写迁移脚本")]
+    assert config["accounts"][0]["plan"] == "1. 压测订单接口\n2. 整理慢查询"
+
+
+# ---------------------------------------------------------------------------- GBK, SSO, a template
+
+
+def gbk_app(text: str = TEXT) -> dict[str, Any]:
+    cookie = {"Cookie": f"ASPSESSIONIDQQ={SESSION}"}
+    rows = "".join(f'<li class="item"><b class="d">{d}</b><pre>{t}</pre></li>' for d, t in (
+        ("2026.11.18", f"{PREVIOUS}\n\n2026.11.17\n写迁移脚本"), ("2026.11.17", "2026.11.17\n写迁移脚本")))
+    return har_of(
+        entry("GET", f"{HOST}/login.asp?username=zhangwei&password={quote(PASSWORD.encode('gbk'))}",
+              mime="text/html", text='"登录成功"', response_headers=[
+                  ("Set-Cookie", f"ASPSESSIONIDQQ={SESSION}; path=/")]),
+        *noise(),
+        entry("GET", f"{HOST}/plan/list.asp?start_date=2026.10.20&end_date=2026.11.19", mime="text/html",
+              headers=cookie, kind="document",
+              text=f'<html><head><meta charset="gbk"></head><body><ul>{rows}</ul></body></html>'),
+        entry("POST", f"{HOST}/plan/save.asp", mime="text/html", text="修改成功", headers=cookie,
+              body=urlencode([("date", "2026.11.19"), ("content", text)], encoding="gbk"),
+              body_mime="application/x-www-form-urlencoded", kind="document"))
+
+
+def test_an_old_gbk_system(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, config, said = learn(tmp_path, gbk_app(), capsys)
+    assert code == 0, said
+    site = config["site"]
+    assert {k: site[k] for k in ("login_method", "login_path", "cookie_name", "form_charset",
+                                 "date_format", "row_selector", "row_date_selector",
+                                 "row_content_selector", "content_encoding", "success_text")} == {
+        "login_method": "get", "login_path": "/login.asp", "cookie_name": "ASPSESSIONIDQQ",
+        "form_charset": "gbk", "date_format": "%Y.%m.%d", "row_selector": ".item",
+        "row_date_selector": ".d", "row_content_selector": "pre", "content_encoding": "plain",
+        "success_text": "修改成功"}
+    assert config["accounts"][0]["plan"] == "1. 压测订单接口\n2. 整理慢查询"
+    loads(tmp_path)
+
+
+def sso_app() -> dict[str, Any]:
+    cookie = {"Cookie": f"SSO_SESSION={SESSION}; _ga=GA1.2.12345"}
+    return har_of(
+        entry("GET", "https://sso.corp.example/cas/login?service=https%3A%2F%2Fplan.corp.example%2F",
+              mime="text/html", kind="document",
+              text='<form><input name="username"><input type="password" name="password"></form>'),
+        entry("POST", "https://sso.corp.example/cas/login", status=302, kind="document",
+              body=urlencode([("username", "zhaoliu"), ("password", PASSWORD), ("lt", CSRF)]),
+              body_mime="application/x-www-form-urlencoded",
+              response_headers=[("Location", f"{HOST}/daily/list?ticket=ST-1")]),
+        *noise(),
+        entry("GET", f"{HOST}/daily/list?start_date=2026-10-20&end_date=2026-11-19", mime="text/html",
+              headers=cookie, kind="document", text=java_list([("2026-11-18", PREVIOUS)])),
+        entry("POST", f"{HOST}/daily/save", mime="application/json", text='"修改成功"\n', headers=cookie,
+              body=urlencode([("date", "2026-11-19"), ("content", TEXT)]),
+              body_mime="application/x-www-form-urlencoded; charset=UTF-8"))
+
+
+@pytest.mark.parametrize("sanitized", [False, True], ids=["full", "sanitized"])
+def test_a_system_behind_single_sign_on(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                        sanitized: bool) -> None:
+    har = sso_app()
+    code, config, said = learn(tmp_path, sanitize(har) if sanitized else har, capsys, "--id", "zl")
+    assert code == 0, said
+    site = config["site"]
+    assert site["auth"] == "cookie-secret" and site["base_url"] == HOST
+    assert site["cookie_name"] == ("session" if sanitized else "SSO_SESSION")
+    assert "login_path" not in site and "password_param" not in site
+    assert config["accounts"][0]["username"] == "zl"
+    cookie = "session" if sanitized else "SSO_SESSION"
+    assert (f'set DAILYPLAN_COOKIE_ZL to the value of your session cookie "{cookie}" (browser DevTools → '
+            "Application/Storage → Cookies), and again when the session ends") in said
+    loads(tmp_path)
+
+
+def test_a_text_in_another_shape_gets_a_template_that_reproduces_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = "【今日计划 11/19】\n1. 压测订单接口\n\n【昨日完成】\n2026.11.18\n联调支付回调"
+    code, config, said = learn(tmp_path, gbk_app(text), capsys)
+    assert code == 0, said
+    account = config["accounts"][0]
+    assert account == {"id": "zhangwei", "username": "zhangwei", "plan": "1. 压测订单接口",
+                       "template": "templates/zhangwei.txt.j2"}
+    template = (tmp_path / "templates" / "zhangwei.txt.j2").read_text(encoding="utf-8")
+    assert template.splitlines()[1:] == ['【今日计划 {{ today.strftime("%m/%d") }}】', "{{ plan }}", "",
+                                         "【昨日完成】", "{{ previous }}"]
+    assert "wrote " + str(tmp_path / "templates" / "zhangwei.txt.j2") in said
+    from datetime import date
+
+    from runner.plan import PlanContext, render
+
+    context = PlanContext(date(2026, 11, 19), account["plan"], PREVIOUS, date(2026, 11, 18), {})
+    assert render(loads(tmp_path).accounts[0].template, context) == text
+
+
+# ---------------------------------------------------------------------------- what is missing
+
+
+def test_says_which_moment_is_missing_and_strict_refuses(tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    har = json_api()
+    har["log"]["entries"] = [e for e in har["log"]["entries"] if e["request"]["method"] != "PUT"]
+    code, config, said = learn(tmp_path, har, capsys)
+    assert code == 0
+    assert ("note: submit: no request sends a date with a plan text (saw 1 other POST/PUT: /api/v1/auth/login); "
+            "the submit keys keep their defaults; record again with Preserve log on: log in, open your "
+            "plans, submit one by hand, export") in said.splitlines()
+    assert "submit_path" not in config["site"] and config["site"]["history_items"] == "data.list"
+    code, _, said = learn(tmp_path, har, capsys, "--strict")
+    assert code == 2
+    assert said.splitlines()[-1] == (
+        "error: rec.har: no submit recorded (--strict); record again with Preserve log on: log in, "
+        "open your plans, submit one by hand, export")
+
+
+def test_a_recording_saved_without_content_says_so(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    har = json_api()
+    for item in har["log"]["entries"]:
+        item["response"]["content"].pop("text", None)
+    code, _, said = learn(tmp_path, har, capsys)
+    assert code == 0
+    assert ("note: history: no answer shows your plans (6 of 6 answers were saved without content: "
+            "export with content); the history keys keep their defaults; record again with Preserve "
+            "log on: log in, open your plans, submit one by hand, export, and open the page that lists "
+            "your plans") in said.splitlines()
