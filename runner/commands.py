@@ -16,6 +16,7 @@ from runner import config as cfg
 from runner import credentials
 from runner.deadline import Deadline
 from runner.errors import ConfigError, ExitCode, UsageError
+from runner.heartbeat import Heartbeat
 from runner.inputs import Inputs
 from runner.lock import run_lock
 from runner.pipeline import Options, run_all
@@ -80,6 +81,8 @@ def main(args: argparse.Namespace, env: Mapping[str, str]) -> ExitCode:
                    force=args.force or inputs.force, debug=args.debug,
                    deadline=deadline)
 
+    beat = Heartbeat("" if opts.dry_run else inputs.heartbeat_url, reporter.warn)  # a dry run proves nothing
+    beat.start()
     if opts.dry_run:
         result = run_all(config, accounts, secrets, opts)
     else:
@@ -91,4 +94,5 @@ def main(args: argparse.Namespace, env: Mapping[str, str]) -> ExitCode:
     for warning in result.warnings:
         reporter.warn(warning)
     reporter.report(result, show_plans=opts.dry_run)
+    beat.finish(result)
     return ExitCode.FAILED if result.failed else ExitCode.OK
