@@ -18,7 +18,8 @@ from runner.deadline import Deadline
 from runner.errors import ConfigError, ExitCode, UsageError
 from runner.heartbeat import Heartbeat
 from runner.inputs import Inputs
-from runner.lock import run_lock
+from runner.interrupt import not_started, sigterm_interrupts
+from runner.lock import LockError, run_lock
 from runner.pipeline import Options, run_all
 from runner.plan import check_template
 from runner.redact import Redactor
@@ -83,16 +84,26 @@ def main(args: argparse.Namespace, env: Mapping[str, str]) -> ExitCode:
 
     beat = Heartbeat("" if opts.dry_run else inputs.heartbeat_url, reporter.warn)  # a dry run proves nothing
     beat.start()
-    if opts.dry_run:
-        result = run_all(config, accounts, secrets, opts)
-    else:
-        with run_lock(inputs.lock_file, inputs.lock_wait):
-            result = run_all(config, accounts, secrets, opts)
-    result.warnings = calendar_notices(day, config.workday.calendar)
-    if result_path is not None:
-        reporter.write_result(result, result_path)  # first: it must not depend on the others
-    for warning in result.warnings:
-        reporter.warn(warning)
-    reporter.report(result, show_plans=opts.dry_run)
+    with sigterm_interrupts():
+        try:
+            if opts.dry_run:
+                result = run_all(config, accounts, secrets, opts)
+            else:
+                with run_lock(inputs.lock_file, min(inputs.lock_wait, deadline.remaining()),
+                              inputs.runtime_dir, inputs.cache_home):
+                    result = run_all(config, accounts, secrets, opts)
+        except KeyboardInterrupt:  # while waiting for the lock: no account started
+            opts.stop.set()
+            result = not_started(accounts, opts.day, config.timezone)
+        except LockError as exc:  # every account hears why nothing was filed
+            result = not_started(accounts, opts.day, config.timezone, exc)
+        result.warnings = calendar_notices(day, config.workday.calendar)
+        if result_path is not None:
+            reporter.write_result(result, result_path)  # first: it must not depend on the others
+        for warning in result.warnings:
+            reporter.warn(warning)
+        reporter.report(result, show_plans=opts.dry_run)
     beat.finish(result)
+    if opts.stop.is_set():
+        return ExitCode.INTERRUPTED
     return ExitCode.FAILED if result.failed else ExitCode.OK
