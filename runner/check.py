@@ -1,9 +1,10 @@
 """The ``check`` command: what a new user runs first. Every problem at once, nothing submitted.
 
-Two kinds of checks, each a plain function so more can join (site-shapes' diagnosis):
+Two kinds of checks, each a plain function so more can join:
 ``CONFIG_CHECKS`` look at the setup as a whole (the workflow's time zone), and ``probe`` follows
-one account as far as ``run`` would short of submitting: find the secret, log in, read the
-history (so a token is proven, not assumed), and render the template with what was read. An
+one account as far as ``run`` would short of submitting: find the secret, then
+``site.diagnose`` logs in and reads the history (so a token is proven, not assumed) and names the
+key to change at the first step that does not fit; then the template is rendered with what was read. An
 account is ``ready`` only when all of that worked. Each account is announced as it starts, so a
 slow host is not silence.
 """
@@ -24,7 +25,7 @@ from runner.commands import prepare, start
 from runner.errors import ConfigError, ExitCode
 from runner.plan import context_for, names_used, previous_plan, render
 from runner.site.diagnose import diagnose
-from runner.workday import today_in
+from runner.workday import calendar_notices, today_in
 
 WORKFLOW = Path(".github") / "workflows" / "daily-plan.yml"
 SAMPLE_PREVIOUS = "示例：上一个工作日的计划（check could not read the real one）"
@@ -44,11 +45,11 @@ def probe(config: cfg.Config, account: cfg.Account, secret: cfg.Secret | None,
           secrets: Mapping[str, str], day: date) -> State:
     if secret is None:
         return State(f"missing: {credentials.missing(config, account, secrets)}", config_error=True)
-    rows: list[object] = []
-    line = diagnose(config, account, secret, day, read=rows)  # login → an authenticated read → parse
-    if problem := template_problem(account, day, previous_plan(rows, day)):
+    found = diagnose(config, account, secret, day)  # login → an authenticated read → parse
+    previous = previous_plan(found.rows, day) if found.rows is not None else None
+    if problem := template_problem(account, day, previous):
         return State(problem, config_error=True)
-    return State(line, ready=line.startswith("ready"))
+    return State(found.line, ready=found.ready)
 
 
 def template_problem(account: cfg.Account, day: date, previous: object | None) -> str | None:
@@ -94,8 +95,9 @@ def main(args: argparse.Namespace, env: Mapping[str, str]) -> ExitCode:
     decision = config.workday.decide(day)
     reporter.line(f"config    {config.source}: {len(accounts)} account(s), site {config.site.auth} auth")
     reporter.line(f"today     {decision.why}")
-    if decision.warning:
-        reporter.warn(decision.warning)
+    for warning in dict.fromkeys([*calendar_notices(day, config.workday.calendar), decision.warning]):
+        if warning:
+            reporter.warn(warning)
     problems = [p for p in (check(config) for check in CONFIG_CHECKS) if p]
     for problem in problems:
         reporter.line(f"problem   {problem}")
