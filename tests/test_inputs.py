@@ -120,3 +120,12 @@ def test_a_near_miss_of_a_plain_variable_is_named(capsys: pytest.CaptureFixture[
                                        "mean DAILYPLAN_DRY_RUN?\n")
     assert Inputs.read({"DAILYPLAN_RUNS_ON": "self-hosted"}, "run").secrets == {}  # the workflow's own
     assert "DAILYPLAN_PASSWRD" in Inputs.read({"DAILYPLAN_PASSWRD": "pw"}, "run").secrets  # still redacted
+
+
+def test_a_config_file_saved_with_a_bom_loads(tmp_path: Path) -> None:
+    from runner.config import load
+
+    path = tmp_path / "dailyplan.toml"
+    path.write_bytes('\ufeff[site]\r\nbase_url = "https://plans.corp.test"\r\n[[accounts]]\r\nid = "a"\r\n'
+                     'username = "a"\r\n'.encode())
+    assert load(str(path), {}).accounts[0].id == "a"
