@@ -35,7 +35,7 @@ _BROWSER = {"user-agent", "accept", "accept-encoding", "accept-language", "conne
 _COOKIE_HINTS = (
     (re.compile(r"\.(do|jsp|action)\b|tomcat|coyote|jetty|servlet|java", re.I), "JSESSIONID"),
     (re.compile(r"\.php\b|php", re.I), "PHPSESSID"),
-    (re.compile(r"\.aspx?\b|asp\.net", re.I), "ASP.NET_SessionId"),
+    (re.compile(r"\.aspx\b|asp\.net", re.I), "ASP.NET_SessionId"),  # classic .asp names vary
     (re.compile(r"express", re.I), "connect.sid"),
 )
 
@@ -58,7 +58,8 @@ class Learned:
     template: str | None = None
     plan_why: str = ""
     secret: str = "PASSWORD"  # PASSWORD, TOKEN or COOKIE: which DAILYPLAN_<kind>_<ID> to set
-    cookie_hint: str = ""  # for COOKIE: which cookie to copy from the browser
+    cookie_hint: str = ""  # for COOKIE: which cookie to copy from the browser ("" for the header)
+    host: str = ""
     notes: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # moments not found: --strict refuses
     secrets: set[str] = field(default_factory=set)
@@ -73,7 +74,7 @@ def learn(entries: list[Entry], name: str) -> Learned:
 
         raise UsageError(f"{name}: none of its {len(entries)} requests is a login, a plan list or a "
                          f"plan submit (hosts: {hosts}); {RECORD_AGAIN}")
-    out = Learned(secrets=collect_secrets(entries, found))
+    out = Learned(secrets=collect_secrets(entries, found), host=found.origin.split("://", 1)[-1])
     out.notes += found.notes
     anchor = found.submit.entry if found.submit else found.history.entry if found.history else found.login
     out.site.append(Key("base_url", found.origin, f"from {anchor.where}"))  # type: ignore[union-attr]
@@ -143,6 +144,9 @@ def _no_login(m: mo.Moments, later: list[Entry], out: Learned) -> None:
         out.secret = "TOKEN"
         return
     out.secret = "COOKIE"
+    if m.login is not None:
+        out.site.append(Key("login_path", m.login.path, f"from {m.login.where} on {m.login.host} (the "
+                                                        "sign-on page: a redirect there ends a session)"))
     if cookies is not None:
         names = _cookie_names(cookies)
         name = _session_name(names)
@@ -153,8 +157,8 @@ def _no_login(m: mo.Moments, later: list[Entry], out: Learned) -> None:
         return
     out.site += [Key("auth", "cookie-secret", f"default: no login recorded{elsewhere} and no credential "
                                               "visible (a sanitized export)"),
-                 Key("cookie_name", "session", "default: the recording shows no cookie names")]
-    out.cookie_hint = "session"
+                 Key("cookie_name", "session", "default: the recording shows no cookie names; a secret "
+                                               "holding the whole Cookie header needs none")]
     if m.login is None:
         out.missing.append("login")
         out.notes.append("login: no request sends a password and none carries a visible cookie or token; "
