@@ -1,24 +1,27 @@
-"""The ``run`` and ``check`` commands: config → secrets → pipeline → report.
+"""The ``run`` command: environment → config → secrets → pipeline → result file → report.
 
-Everything that can be found wrong before touching the network is found here first, so a
-misconfigured run fails in milliseconds with exit 2 instead of half-way through the accounts.
+Everything that can be found wrong before touching the network is found here first (a bad
+variable, config, secret or ``--result`` path), so a misconfigured run fails in milliseconds with
+exit 2 instead of half-way through the accounts.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from runner import config as cfg
+from runner import credentials
 from runner.deadline import Deadline
-from runner.errors import ConfigError, ExitCode, RunnerError, UsageError
+from runner.errors import ConfigError, ExitCode, UsageError
+from runner.inputs import Inputs
 from runner.lock import run_lock
 from runner.pipeline import Options, run_all
 from runner.plan import check_template
+from runner.redact import Redactor
 from runner.report import Reporter
-from runner.site.client import SiteClient
 from runner.workday import today_in
 
 NOT_CONFIGURED = (
@@ -28,13 +31,20 @@ NOT_CONFIGURED = (
 )
 
 
-def _truthy(value: str | None) -> bool:
-    return (value or "").strip().lower() in ("1", "true", "yes", "on")
+def start(env: Mapping[str, str], command: str) -> tuple[Inputs, Reporter]:
+    """The parsed environment and the redacting sinks, masks printed before anything else."""
+    inputs = Inputs.read(env, command)
+    reporter = Reporter(Redactor.for_secrets(inputs.secrets), inputs)
+    reporter.mask_secrets()
+    return inputs, reporter
 
 
-def prepare(config_path: str | None, env: Mapping[str, str], only: list[str] | None = None,
+def prepare(config_path: str | None, inputs: Inputs, only: tuple[str, ...] | list[str] = (),
             ) -> tuple[cfg.Config, list[cfg.Account]]:
-    config = cfg.load(config_path, env)
+    config = cfg.load(config_path, inputs)
+    if inputs.ca_bundle and not config.site.ca_bundle:
+        config = dataclasses.replace(config, site=dataclasses.replace(config.site,
+                                                                      ca_bundle=inputs.ca_bundle))
     accounts = list(config.accounts)
     if only:
         known = {a.id: a for a in accounts}
@@ -51,69 +61,31 @@ def prepare(config_path: str | None, env: Mapping[str, str], only: list[str] | N
     return config, accounts
 
 
-def run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
-    deadline = Deadline.from_env(env)  # from the start: waiting for the lock counts too
-    secret_env = cfg.secret_env(env)
-    reporter = Reporter(secret_env, env)
-    reporter.mask_secrets()
-    if args.if_configured and not cfg.is_configured(secret_env):
+def main(args: argparse.Namespace, env: Mapping[str, str]) -> ExitCode:
+    """``dailyplan run``."""
+    inputs, reporter = start(env, "run")
+    deadline = Deadline.after(inputs.run_deadline)  # from the start: waiting for the lock counts too
+    if args.if_configured and not credentials.is_configured(inputs.secrets, inputs.config_text):
         reporter.notice(NOT_CONFIGURED)
         return ExitCode.OK
+    result_path = Path(args.result) if args.result else None
+    if result_path is not None:
+        reporter.check_result_path(result_path)
 
-    only = args.account or env.get("DAILYPLAN_ACCOUNT", "").replace(",", " ").split()
-    config, accounts = prepare(args.config, env, only)
-    date_text = args.date or env.get("DAILYPLAN_DATE", "").strip()
-    day = cfg.parse_date(date_text, "--date") if date_text else today_in(config.timezone)
-    secrets = cfg.find_secrets(config, accounts, secret_env)
-    opts = Options(day=day, dry_run=args.dry_run or _truthy(env.get("DAILYPLAN_DRY_RUN")),
-                   force=args.force or _truthy(env.get("DAILYPLAN_FORCE")), debug=args.debug,
+    config, accounts = prepare(args.config, inputs, args.account or inputs.accounts)
+    day = (cfg.parse_date(args.date, "--date") if args.date
+           else inputs.date or today_in(config.timezone))
+    secrets = credentials.find_all(config, accounts, inputs.secrets)
+    opts = Options(day=day, dry_run=args.dry_run or inputs.dry_run,
+                   force=args.force or inputs.force, debug=args.debug,
                    deadline=deadline)
 
     if opts.dry_run:
         result = run_all(config, accounts, secrets, opts)
     else:
-        with run_lock(env):
+        with run_lock(inputs.lock_file, inputs.lock_wait):
             result = run_all(config, accounts, secrets, opts)
+    if result_path is not None:
+        reporter.write_result(result, result_path)  # first: it must not depend on the others
     reporter.report(result, show_plans=opts.dry_run)
-    if args.result:
-        result.write(Path(args.result))
     return ExitCode.FAILED if result.failed else ExitCode.OK
-
-
-def check(config_path: str | None, env: Mapping[str, str]) -> int:
-    """What a new user runs first: every problem at once, as a table, nothing submitted."""
-    secret_env = cfg.secret_env(env)
-    reporter = Reporter(secret_env, env)
-    reporter.mask_secrets()
-    config, accounts = prepare(config_path, env)
-    day = today_in(config.timezone)
-    decision = config.workday.decide(day)
-    print(f"config    {config.source}: {len(accounts)} account(s), site {config.site.auth} auth")
-    print(f"today     {decision.why}")
-    if decision.warning:
-        reporter.warn(decision.warning)
-
-    secrets = {a.id: cfg.find_secret(config, a, secret_env) for a in accounts}
-
-    def login(account: cfg.Account) -> str:
-        secret = secrets[account.id]
-        if secret is None:
-            return f"missing: set {cfg.wanted_secret(config, account)}"
-        client = SiteClient(config.site, account.username, secret)
-        try:
-            client.login()
-            return f"ready (logged in with {secret.variable})"
-        except RunnerError as exc:
-            return f"login failed ({exc.reason}): {exc}"
-        finally:
-            client.close()
-
-    with ThreadPoolExecutor(max_workers=config.workers(len(accounts))) as pool:
-        states = list(pool.map(login, accounts))
-    width = max(len(a.id) for a in accounts)
-    for account, state in zip(accounts, states, strict=True):
-        print(reporter.redact(f"{account.id:<{width}}  {account.username:<16} {state}"))
-    if any(s is None for s in secrets.values()):
-        return ExitCode.USAGE
-    return ExitCode.OK if all(s.startswith("ready") for s in states) else ExitCode.FAILED
-

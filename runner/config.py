@@ -1,4 +1,4 @@
-"""Load and validate ``dailyplan.toml`` and find each account's secret in the environment.
+"""Load and validate ``dailyplan.toml``: the schema, and one line per mistake.
 
 Everything a user can get wrong in their setup is caught here, before any account runs, with one
 line that names the key, the value and the fix: a run that fails at 09:17 on a Monday for a typo
@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import codecs
 import difflib
-import os
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from runner.errors import UsageError
+from runner.inputs import Inputs, strip_bom
 from runner.workday import DayRange, Decision, decide, parse_day_ranges
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent / "templates" / "plan.txt.j2"  # package data
@@ -152,11 +153,19 @@ class Config:
         return max(1, min(self.parallel, accounts))
 
 
+class SecretKind(StrEnum):
+    """What a secret holds; its variable is DAILYPLAN_<KIND>[_<ID>] (see ``secret_variable``)."""
+
+    PASSWORD = "password"
+    TOKEN = "token"  # a bearer token used as is
+    COOKIE = "cookie"  # a session cookie's value, for sites whose login a script cannot do
+
+
 @dataclass(frozen=True)
 class Secret:
     """A credential and the variable it came from, so messages can name the variable only."""
 
-    kind: str  # "password" | "token" | "cookie"
+    kind: SecretKind
     value: str = field(repr=False)
     variable: str
 
@@ -165,24 +174,28 @@ def env_suffix(account_id: str) -> str:
     return re.sub(r"[^A-Z0-9]", "_", account_id.upper())
 
 
+def secret_variable(kind: SecretKind | str, account_id: str | None = None) -> str:
+    """The one formula for a secret's name: DAILYPLAN_PASSWORD_ALICE, or DAILYPLAN_TOKEN alone."""
+    return f"DAILYPLAN_{str(kind).upper()}" + (f"_{env_suffix(account_id)}" if account_id else "")
+
+
 # ---------------------------------------------------------------------------- loading
 
 
-def locate(path: str | None, env: Mapping[str, str]) -> tuple[str, str, Path]:
+def locate(path: str | None, inputs: Inputs) -> tuple[str, str, Path]:
     """Return (TOML text, name for messages, folder relative paths start from).
 
     First match wins: --config, DAILYPLAN_CONFIG_FILE, DAILYPLAN_CONFIG (the TOML itself, as a
     secret can hold it), ./dailyplan.toml.
     """
-    if not path and env.get("DAILYPLAN_CONFIG_FILE"):
-        path = env["DAILYPLAN_CONFIG_FILE"]
+    path = path or inputs.config_file
     if path:
         file = Path(path)
         if not file.is_file():
             raise UsageError(f"config file {path} not found; check --config / DAILYPLAN_CONFIG_FILE")
         return _read(file), str(file), file.resolve().parent
-    if env.get("DAILYPLAN_CONFIG", "").strip():
-        return env["DAILYPLAN_CONFIG"], "DAILYPLAN_CONFIG", Path.cwd()
+    if inputs.config_text:
+        return inputs.config_text, "DAILYPLAN_CONFIG", Path.cwd()
     file = Path("dailyplan.toml")
     if not file.is_file():
         raise UsageError(
@@ -194,26 +207,27 @@ def locate(path: str | None, env: Mapping[str, str]) -> tuple[str, str, Path]:
 
 def _read(file: Path) -> str:
     try:
-        return file.read_text(encoding="utf-8")
+        return strip_bom(file.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"cannot read {file}: {exc.__class__.__name__}; save it as UTF-8") from None
 
 
-def load(path: str | None = None, env: Mapping[str, str] | None = None) -> Config:
-    env = os.environ if env is None else env
-    text, source, base = locate(path, env)
+def load(path: str | None, env: Inputs | Mapping[str, str]) -> Config:
+    """The config a command runs with; ``env`` is the parsed environment (or a raw mapping)."""
+    inputs = env if isinstance(env, Inputs) else Inputs.read(env, "check")
+    text, source, base = locate(path, inputs)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"{source}: not valid TOML: {exc}") from None
-    return parse(data, source=source, base=base, env=env)
+    return parse(data, source=source, base=base, base_url=inputs.base_url)
 
 
-def parse(
-    data: Mapping[str, Any], *, source: str, base: Path, env: Mapping[str, str] | None = None
-) -> Config:
-    """Turn parsed TOML into a Config, or raise UsageError naming the first thing to fix."""
-    env = {} if env is None else env
+def parse(data: Mapping[str, Any], *, source: str, base: Path, base_url: str = "") -> Config:
+    """Turn parsed TOML into a Config, or raise UsageError naming the first thing to fix.
+
+    ``base_url`` is DAILYPLAN_BASE_URL, which wins over site.base_url and is never echoed.
+    """
     v = _Validator(source)
     _refuse_secrets(v, data)
     v.keys(data, "", {"timezone", "parallel", "site", "workday", "accounts"})
@@ -227,7 +241,7 @@ def parse(
         ) from None
     parallel = v.integer(data, "parallel", "", default=DEFAULT_PARALLEL, minimum=1)
 
-    site = _site(v, v.table(data, "site"), env)
+    site = _site(v, v.table(data, "site"), base_url)
     workday = _workday(v, v.table(data, "workday"))
     if workday.audit_days > site.lookback_days:  # the audit reads the same answer as the run
         raise v.error(f"workday.audit_days ({workday.audit_days}) is more than site.lookback_days "
@@ -248,7 +262,7 @@ _SITE_PATHS = ("login_path", "api_login_path", "plan_path", "history_path", "sub
 _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 
 
-def _site(v: _Validator, raw: Mapping[str, Any], env: Mapping[str, str]) -> Site:
+def _site(v: _Validator, raw: Mapping[str, Any], from_env: str) -> Site:
     known = {f.name: f for f in fields(Site)}
     v.keys(raw, "site.", set(known))
     values: dict[str, Any] = {}
@@ -261,7 +275,6 @@ def _site(v: _Validator, raw: Mapping[str, Any], env: Mapping[str, str]) -> Site
             values[name] = v.number(raw, name, "site.")
         else:
             values[name] = v.string(raw, name, "site.")
-    from_env = env.get("DAILYPLAN_BASE_URL", "").strip()
     base_url = from_env or values.get("base_url", "")
     where = "DAILYPLAN_BASE_URL" if from_env else "site.base_url"
     if not base_url:
@@ -379,7 +392,7 @@ def _accounts(v: _Validator, raw: Any, base: Path) -> tuple[Account, ...]:
         suffix = env_suffix(account_id)
         if suffix in seen:
             raise v.error(f"{where}id {account_id!r} is used twice (ids name the secrets, "
-                          f"DAILYPLAN_PASSWORD_{suffix}); make each id unique")
+                          f"{secret_variable(SecretKind.PASSWORD, account_id)}); make each id unique")
         seen.add(suffix)
         where = f"accounts[{i}] ({account_id})."
         template = v.string(item, "template", where, default="")
@@ -424,7 +437,7 @@ def _refuse_secrets(v: _Validator, data: Mapping[str, Any]) -> None:
             kind = None if key in documented and not where.startswith("site.headers") \
                 else secret_kind(str(key))
             if kind:
-                name = f"DAILYPLAN_{kind}" + (f"_{env_suffix(account_id)}" if account_id else "")
+                name = secret_variable(kind, account_id)
                 raise v.error(f"{where}{key}: secrets do not belong in the config; remove it and "
                               f"set {name} instead {SECRETS_HINT}")
             if isinstance(value, dict):
@@ -499,64 +512,6 @@ class _Validator:
             return parse_day_ranges(value)
         except ValueError as exc:
             raise self.error(f"{where}{key}: {exc}") from None
-
-
-# ---------------------------------------------------------------------------- secrets
-
-
-def secret_env(env: Mapping[str, str]) -> dict[str, str]:
-    """The environment plus DAILYPLAN_SECRETS, a secret holding several NAME=value lines.
-
-    GitHub cannot hand a workflow 'every secret whose name starts with X', so teams with many
-    accounts put all their passwords in one secret; a variable set on its own still wins.
-    """
-    merged: dict[str, str] = {}
-    for line in env.get("DAILYPLAN_SECRETS", "").splitlines():
-        name, sep, value = line.strip().partition("=")
-        if sep and name.strip().startswith("DAILYPLAN_"):
-            merged[name.strip()] = value.strip()
-    merged.update({k: v for k, v in env.items() if k.startswith("DAILYPLAN_") and v})
-    return merged
-
-
-def find_secret(config: Config, account: Account, env: Mapping[str, str]) -> Secret | None:
-    names = [account.env_suffix] + ([""] if len(config.accounts) == 1 else [])
-    kinds = {"bearer": ("TOKEN", "PASSWORD"), "cookie-secret": ("COOKIE",)}.get(
-        config.site.auth, ("PASSWORD",))
-    for kind in kinds:
-        for suffix in names:
-            variable = f"DAILYPLAN_{kind}" + (f"_{suffix}" if suffix else "")
-            if env.get(variable):
-                return Secret(kind.lower(), env[variable], variable)
-    return None
-
-
-def wanted_secret(config: Config, account: Account) -> str:
-    kind = {"bearer": "TOKEN", "cookie-secret": "COOKIE"}.get(config.site.auth, "PASSWORD")
-    alt = " or DAILYPLAN_PASSWORD_" + account.env_suffix if kind == "TOKEN" else ""
-    return f"DAILYPLAN_{kind}_{account.env_suffix}{alt}"
-
-
-def find_secrets(config: Config, accounts: Iterable[Account], env: Mapping[str, str],
-                 ) -> dict[str, Secret]:
-    """Every account's secret, or UsageError naming the first variable to set."""
-    found: dict[str, Secret] = {}
-    for account in accounts:
-        secret = find_secret(config, account, env)
-        if secret is None:
-            raise UsageError(f"missing secret for account {account.id}: set "
-                             f"{wanted_secret(config, account)} {SECRETS_HINT}")
-        found[account.id] = secret
-    return found
-
-
-def is_configured(env: Mapping[str, str]) -> bool:
-    """Whether anyone has set this tool up here: a fresh fork has no DAILYPLAN_* secret at all."""
-    return any(
-        name == "DAILYPLAN_CONFIG" or name == "DAILYPLAN_SECRETS"
-        or name.startswith(("DAILYPLAN_PASSWORD", "DAILYPLAN_TOKEN", "DAILYPLAN_COOKIE"))
-        for name, value in env.items() if value.strip()
-    )
 
 
 def parse_date(text: str, what: str) -> date:

@@ -6,13 +6,14 @@ is the local emulator, so what a new user watches here is what their scheduled r
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
 
 from runner.config import Account, Config, Secret, Site, Workday
 from runner.pipeline import Options, run_all
 from runner.result import AccountResult, console_line
 from runner.sandbox import DEMO_ACCOUNTS, Sandbox, demo_plans
-from runner.status import Reason, Status
+from runner.status import ExitCode, Reason, Status
 from runner.workday import decide, today_in
 
 TZ = "Asia/Shanghai"
@@ -43,7 +44,8 @@ def _show(result: AccountResult, requests: int) -> None:
     print(f"    requests seen by the server: {requests}")
 
 
-def demo() -> int:
+def main(args: object = None, env: Mapping[str, str] | None = None) -> ExitCode:
+    """``dailyplan demo``: reads nothing from the environment."""
     real_today = today_in(TZ)
     day = _workday_on_or_after(real_today)
     step = 0
@@ -96,4 +98,4 @@ def demo() -> int:
     ok = first.status == Status.SUBMITTED and again.reason == Reason.ALREADY_SUBMITTED and off.requests == 0
     print("\nNext: edit dailyplan.toml, export DAILYPLAN_PASSWORD, then `python -m runner check` and "
           "`python -m runner run --dry-run`." if ok else "\nthe demo did not go as expected (see above)")
-    return 0 if ok else 1
+    return ExitCode.OK if ok else ExitCode.FAILED

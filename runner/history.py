@@ -13,10 +13,10 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 from runner import config as cfg
-from runner.commands import prepare
+from runner import credentials
+from runner.commands import prepare, start
 from runner.errors import RunnerError, UsageError
 from runner.month import MonthView, month_view, text
-from runner.report import Reporter
 from runner.site.client import SiteClient
 from runner.status import ExitCode
 from runner.workday import today_in
@@ -34,10 +34,8 @@ def parse_month(value: str) -> tuple[int, int]:
 
 
 def main(args: argparse.Namespace, env: Mapping[str, str]) -> ExitCode:
-    secret_env = cfg.secret_env(env)
-    reporter = Reporter(secret_env, env)
-    reporter.mask_secrets()
-    config, accounts = prepare(args.config, env, args.account)
+    inputs, reporter = start(env, "history")
+    config, accounts = prepare(args.config, inputs, args.account or ())
     today = cfg.parse_date(args.date, "--date") if args.date else today_in(config.timezone)
     year, month = parse_month(args.month) if args.month else (today.year, today.month)
     first = date(year, month, 1)
@@ -45,7 +43,7 @@ def main(args: argparse.Namespace, env: Mapping[str, str]) -> ExitCode:
         raise UsageError(f"--month {args.month} has not started yet (today is {today} in "
                          f"{config.timezone}); pick this month or an earlier one")
     last = min(date(year, month, calendar.monthrange(year, month)[1]), today)
-    secrets = cfg.find_secrets(config, accounts, secret_env)
+    secrets = credentials.find_all(config, accounts, inputs.secrets)
 
     def read(account: cfg.Account) -> MonthView | RunnerError:
         client = SiteClient(config.site, account.username, secrets[account.id])
@@ -65,7 +63,7 @@ def main(args: argparse.Namespace, env: Mapping[str, str]) -> ExitCode:
     for account, view in zip(accounts, views, strict=True):
         if isinstance(view, RunnerError):
             failed = True
-            print(reporter.redact(f"{account.id}: could not read the history ({view.reason}): {view}"))
+            reporter.line(f"{account.id}: could not read the history ({view.reason}): {view}")
         else:
-            print(text(view, account.id))
+            reporter.line(text(view, account.id))
     return ExitCode.FAILED if failed else ExitCode.OK

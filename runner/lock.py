@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -23,22 +23,22 @@ class LockTimeout(RunnerError):
     reason = Reason.LOCKED
 
 
-def lock_path(env: Mapping[str, str]) -> Path:
-    if env.get("DAILYPLAN_LOCK_FILE"):
-        return Path(env["DAILYPLAN_LOCK_FILE"])
+def lock_path(lock_file: str = "") -> Path:
+    """DAILYPLAN_LOCK_FILE (``Inputs.lock_file``) when set."""
+    if lock_file:
+        return Path(lock_file)
     uid = os.getuid() if hasattr(os, "getuid") else 0
     return Path(tempfile.gettempdir()) / f"dailyplan-{uid}.lock"
 
 
 @contextmanager
-def run_lock(env: Mapping[str, str], wait: float | None = None) -> Iterator[None]:
+def run_lock(lock_file: str = "", wait: float = DEFAULT_WAIT_SECONDS) -> Iterator[None]:
     try:
         import fcntl
     except ImportError:  # Windows: no flock; scheduled runs there do not overlap in practice
         yield
         return
-    wait = float(env.get("DAILYPLAN_LOCK_WAIT", DEFAULT_WAIT_SECONDS)) if wait is None else wait
-    path = lock_path(env)
+    path = lock_path(lock_file)
     with open(path, "a+") as handle:
         deadline = time.monotonic() + wait
         while True:

@@ -7,9 +7,7 @@ so it carries no plan text and no credential, only what a maintainer needs to ac
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,6 +15,8 @@ from typing import Any
 from runner.audit import describe
 from runner.month import MonthView
 from runner.month import markdown as month_markdown
+from runner.output import atomic_write
+from runner.redact import Redactor
 from runner.status import Reason, Status
 
 ICONS = {Status.SUBMITTED: "✅", Status.SKIPPED: "⏭️", Status.PREVIEWED: "👀", Status.FAILED: "❌"}
@@ -69,14 +69,18 @@ class RunResult:
         return {"date": self.date.isoformat(), "timezone": self.timezone,
                 "accounts": [a.as_dict() for a in self.accounts]}
 
-    def write(self, path: Path) -> None:
-        """Atomically, so a notify step never reads half a file from a killed run."""
-        text = json.dumps(self.as_dict(), ensure_ascii=False, indent=2) + "\n"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(tmp, path)
+    def redacted(self, redact: Redactor) -> RunResult:
+        """The same result with every text a sink shows passed through ``redact``."""
+        return replace(self, accounts=[
+            replace(a, message=redact(a.message), warnings=[redact(w) for w in a.warnings],
+                    plan=None if a.plan is None else redact(a.plan))
+            for a in self.accounts])
+
+    def write(self, path: Path, redact: Redactor) -> None:
+        """Atomically, so a notify step never reads half a file from a killed run; redacted,
+        because notify quotes it in issues that GitHub never masks."""
+        data = self.redacted(redact).as_dict()
+        atomic_write(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
     def markdown(self) -> str:
         lines = [f"### Daily plan for {self.date} ({self.timezone})", "",
@@ -84,7 +88,8 @@ class RunResult:
                  "|---|---|---|---|---:|---:|"]
         for a in self.accounts:
             icon = ICONS[a.status]
-            cells = [a.id, f"{icon} {a.status}", a.reason or "", a.message.replace("|", "\\|"),
+            message = " ".join(a.message.split()).replace("|", "\\|")
+            cells = [a.id, f"{icon} {a.status}", a.reason or "", message,
                      "" if a.requests is None else str(a.requests),
                      "" if a.seconds is None else f"{a.seconds:.2f}"]
             lines.append("| " + " | ".join(cells) + " |")

@@ -46,6 +46,12 @@ def scrub_response(response: dict[str, Any]) -> dict[str, Any]:
     return response
 
 
+@pytest.fixture(autouse=True)
+def _no_cron_timestamps(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Captured output is a pipe, which the runner takes for cron; tests of cron turn it back on."""
+    monkeypatch.setattr("runner.output.STAMP_WHEN_PIPED", False)
+
+
 @pytest.fixture(scope="module")
 def vcr_config() -> dict[str, Any]:
     """Scrub on the way to disk; match without host and port, since the sandbox's port is random."""

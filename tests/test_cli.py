@@ -110,7 +110,7 @@ def test_no_secret_reaches_any_output(tmp_path: Path, capfd: pytest.CaptureFixtu
 
 
 def test_a_second_run_waits_for_the_first(tmp_path: Path) -> None:
-    env = {"DAILYPLAN_LOCK_FILE": str(tmp_path / "lock")}
+    env = str(tmp_path / "lock")
     order: list[str] = []
     with run_lock(env):
         waiter = threading.Thread(target=lambda: (run_lock(env, wait=5).__enter__(), order.append("second")))
@@ -122,6 +122,6 @@ def test_a_second_run_waits_for_the_first(tmp_path: Path) -> None:
 
 
 def test_a_lock_held_too_long_gives_up_cleanly(tmp_path: Path) -> None:
-    env = {"DAILYPLAN_LOCK_FILE": str(tmp_path / "lock")}
+    env = str(tmp_path / "lock")
     with run_lock(env), pytest.raises(LockTimeout, match="another dailyplan run has held"), run_lock(env, wait=0.2):
         pass

@@ -6,8 +6,10 @@ from pathlib import Path
 import pytest
 
 from runner.cli import main
-from runner.config import env_suffix, find_secret, load, parse, secret_env
+from runner.config import env_suffix, load, parse
+from runner.credentials import find as find_secret
 from runner.errors import UsageError
+from runner.inputs import Inputs
 
 GOOD = """
 [site]
@@ -94,6 +96,7 @@ def test_missing_secret_names_the_exact_variable(tmp_path: Path, capsys: pytest.
     code, err = run_with(tmp_path, capsys, GOOD, env={})
     assert code == 2
     assert err == ("error: missing secret for account alice: set DAILYPLAN_PASSWORD_ALICE "
+                   "(or DAILYPLAN_PASSWORD, as it is the only account) "
                    "(repository → Settings → Secrets and variables → Actions, or export it)\n")
 
 
@@ -136,11 +139,12 @@ def test_secret_names_and_the_multi_line_secret() -> None:
     config = load(None, {"DAILYPLAN_CONFIG": GOOD.replace('id = "alice"', 'id = "li.lei-2"')})
     account = config.accounts[0]
     assert env_suffix(account.id) == "LI_LEI_2"
-    env = secret_env({"DAILYPLAN_SECRETS": "DAILYPLAN_PASSWORD_LI_LEI_2=from-bundle\nnoise\n"})
+    env = Inputs.read({"DAILYPLAN_SECRETS": "DAILYPLAN_PASSWORD_LI_LEI_2=from-bundle\n\n# note\n"},
+                      "run").secrets
     assert find_secret(config, account, env).variable == "DAILYPLAN_PASSWORD_LI_LEI_2"
     assert find_secret(config, account, env).value == "from-bundle"
-    env = secret_env({"DAILYPLAN_SECRETS": "DAILYPLAN_PASSWORD_LI_LEI_2=bundle",
-                      "DAILYPLAN_PASSWORD_LI_LEI_2": "own"})
+    env = Inputs.read({"DAILYPLAN_SECRETS": "DAILYPLAN_PASSWORD_LI_LEI_2=bundle",
+                       "DAILYPLAN_PASSWORD_LI_LEI_2": "own"}, "run").secrets
     assert find_secret(config, account, env).value == "own"
     # one account: the short names work too
     assert find_secret(config, account, {"DAILYPLAN_PASSWORD": "short"}).variable == "DAILYPLAN_PASSWORD"

@@ -78,9 +78,9 @@ def test_the_dry_run_previews_what_would_be_filed(site: Sandbox, tmp_path: Path,
 
 
 def test_a_session_ending_mid_run(site: Sandbox, tmp_path: Path) -> None:
-    # the history read uses the session up and the submit meets its end; with a CSRF form the new
+    # the two history reads use the session up and the submit meets its end; with a CSRF form the new
     # session's token is read from a page first, so its session lasts one request longer
-    site.faults.session_ttl = 2 if site.profile.csrf_field else 1
+    site.faults.session_ttl = 3 if site.profile.csrf_field else 2
     account = run(site, tmp_path)
     if site.profile.login_path is None:  # a copied cookie cannot be renewed by the runner
         assert (account["status"], account["reason"]) == ("failed", "auth")

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from runner.config import Site, find_secret, parse, wanted_secret
+from runner.config import Site, parse
+from runner.credentials import find as find_secret
+from runner.credentials import wanted as wanted_secret
 from runner.errors import UsageError
 
 GOOD = """

@@ -20,7 +20,10 @@ from urllib.parse import quote, urlsplit
 import requests
 import tenacity
 
-from runner.status import Reason, Status, proves_health
+from runner.errors import UsageError
+from runner.inputs import Inputs
+from runner.output import workflow_command
+from runner.status import ExitCode, Reason, Status, proves_health
 
 ACCOUNT_TITLE = "dailyplan: account {id} is failing"
 RUN_TITLE = "dailyplan: the run failed"
@@ -239,32 +242,41 @@ def _load(result: Path | None, say: Callable[[str, str], None]) -> dict[str, Any
     return data if isinstance(data, dict) else None
 
 
+def main(args: Any, env: Mapping[str, str]) -> ExitCode:
+    """``dailyplan notify``, the shape every command shares."""
+    return run(Path(args.result) if args.result else None, env)
+
+
 def run(result: Path | None, env: Mapping[str, str], *, sleep: Callable[[float], None] = time.sleep,
-        now: Callable[[], float] = time.time) -> int:
-    """``python -m runner notify``: 0 whatever GitHub answers, 2 when it cannot even start."""
-    missing = [name for name in ("GITHUB_TOKEN", "GITHUB_REPOSITORY") if not env.get(name)]
+        now: Callable[[], float] = time.time) -> ExitCode:
+    """0 whatever GitHub answers, 2 when it cannot even start."""
+    try:
+        inputs = Inputs.read(env, "notify")
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return ExitCode.USAGE
+    missing = [name for name, value in (("GITHUB_TOKEN", inputs.github_token),
+                                        ("GITHUB_REPOSITORY", inputs.repository)) if not value]
     if missing:
         print(f"error: notify needs {' and '.join(missing)}; in the workflow set GITHUB_TOKEN: "
               "${{ github.token }} in the step's env (Actions sets GITHUB_REPOSITORY itself).",
               file=sys.stderr)
-        return 2
-    actions = env.get("GITHUB_ACTIONS") == "true"
+        return ExitCode.USAGE
 
     def say(level: str, text: str) -> None:
-        if actions:  # workflow-command data must escape %, CR and LF, or the annotation is cut short
-            text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-            print(f"::{level} title=dailyplan::{text}", flush=True)
+        if inputs.actions:  # escaped, or a % or a newline would cut the annotation short
+            print(workflow_command(level, text, title="dailyplan"), flush=True)
         else:
             print(f"{level}: {text}", file=sys.stderr)
 
-    repo = env["GITHUB_REPOSITORY"]
-    server = (env.get("GITHUB_SERVER_URL") or "https://github.com").rstrip("/")
-    run_url = f"{server}/{repo}/actions/runs/{env.get('GITHUB_RUN_ID', '')}"
-    api = env.get("GITHUB_API_URL") or "https://api.github.com"
-    github = GitHub(api, repo, env["GITHUB_TOKEN"], sleep=sleep, now=now)
+    repo = inputs.repository
+    server = inputs.server_url or "https://github.com"
+    run_url = f"{server}/{repo}/actions/runs/{inputs.run_id}"
+    api = inputs.api_url or "https://api.github.com"
+    github = GitHub(api, repo, inputs.github_token, sleep=sleep, now=now)
     report = _load(result, say)
-    outcome = env.get("DAILYPLAN_RUN_OUTCOME", "").strip().lower()
-    label = env.get("DAILYPLAN_ISSUE_LABEL") or "dailyplan"
+    outcome = inputs.run_outcome
+    label = inputs.issue_label or "dailyplan"
     failing = outcome in ("failure", "cancelled") or any(
         a.get("status") == Status.FAILED for a in (report or {}).get("accounts", []))
     try:
@@ -284,4 +296,4 @@ def run(result: Path | None, env: Mapping[str, str], *, sleep: Callable[[float],
     except Exception as exc:  # a bug here must not turn a green run red
         say("warning", f"notify: unexpected {exc.__class__.__name__}; issues not updated. Run "
                        "`python -m runner notify --result FILE` locally to see more.")
-    return 0
+    return ExitCode.OK

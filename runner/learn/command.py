@@ -6,10 +6,10 @@ secret guard, like the file it writes.
 
 from __future__ import annotations
 
-import os
+import argparse
 import re
 import sys
-import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TextIO
 
@@ -18,6 +18,7 @@ from runner.errors import ExitCode, UsageError
 from runner.learn import har, infer
 from runner.learn.guard import leaks
 from runner.learn.write import render
+from runner.output import atomic_write
 
 
 def account_id(given: str | None, username: str) -> str:
@@ -25,6 +26,11 @@ def account_id(given: str | None, username: str) -> str:
         return given
     simple = re.sub(r"[^a-z0-9_.-]", "", username.lower())
     return simple or "me"
+
+
+def main(args: argparse.Namespace, env: Mapping[str, str]) -> ExitCode:
+    """``dailyplan learn``, the shape every command shares."""
+    return run(args.recording, given_id=args.id, out=args.out, force=args.force, strict=args.strict)
 
 
 def run(recording: str, *, given_id: str | None, out: str, force: bool, strict: bool,
@@ -59,10 +65,10 @@ def run(recording: str, *, given_id: str | None, out: str, force: bool, strict: 
             text += "".join(f"#   {line}\n" for line in learned.template.splitlines())
         stdout.write(text)
     else:
-        _write(target, text)
+        atomic_write(target, text)
         tell(f"wrote {target} from {path.name}: {learned.summary}")
         if learned.template is not None and template_file:
-            _write(target.parent / template_file, learned.template)
+            atomic_write(target.parent / template_file, learned.template)
             tell(f"wrote {target.parent / template_file}: a template that reproduces the plan you submitted")
     for note in learned.notes:
         tell(f"note: {note}")
@@ -83,16 +89,3 @@ def run(recording: str, *, given_id: str | None, out: str, force: bool, strict: 
     tell(f"next: dailyplan check{config}   (then: dailyplan run --dry-run{config})")
     tell(f"{path} holds your password and session: delete it now, and never commit it")
     return ExitCode.OK
-
-
-def _write(file: Path, text: str) -> None:
-    """Write whole or not at all: a half-written config is worse than none."""
-    file.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=f".{file.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, file)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

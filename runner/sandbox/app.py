@@ -16,10 +16,8 @@ import hashlib
 import hmac
 import html
 import json
-import os
 import re
 import secrets
-import tempfile
 import threading
 import time
 import zlib
@@ -31,6 +29,7 @@ from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from runner.output import atomic_write
 from runner.sandbox.profiles import PROFILES, Profile
 from runner.sandbox.profiles import kind as profile_kind
 from runner.sandbox.server import _Server
@@ -685,16 +684,5 @@ class Sandbox:
         """Write accounts and plans atomically (lock held): a crash leaves old or new, not half."""
         if self.state_file is None:
             return
-        self.state_file.parent.mkdir(parents=True, exist_ok=True)
         data = {"accounts": self.accounts, "plans": self.plans}
-        fd, tmp = tempfile.mkstemp(dir=self.state_file.parent, prefix=".sandbox-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(data, out, ensure_ascii=False, indent=2, sort_keys=True)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, self.state_file)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        atomic_write(self.state_file, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))

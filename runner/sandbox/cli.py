@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 import difflib
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
@@ -10,9 +12,15 @@ from runner.errors import UsageError
 from runner.sandbox.app import Sandbox
 from runner.sandbox.data import DEMO_ACCOUNTS, demo_plans
 from runner.sandbox.profiles import PROFILES
+from runner.status import ExitCode
 
 
-def run_cli(host: str, port: int, state: Path | None, profile: str = "reference") -> int:
+def main(args: argparse.Namespace, env: Mapping[str, str]) -> ExitCode:
+    """``dailyplan sandbox``, the shape every command shares."""
+    return run_cli(args.host, args.port, Path(args.state) if args.state else None, args.profile)
+
+
+def run_cli(host: str, port: int, state: Path | None, profile: str = "reference") -> ExitCode:
     """`python -m runner sandbox`: seed the demo team, say how to reach it, serve until Ctrl-C."""
     if profile not in PROFILES:
         hint = difflib.get_close_matches(profile, list(PROFILES), n=1)
@@ -50,4 +58,4 @@ def run_cli(host: str, port: int, state: Path | None, profile: str = "reference"
         sandbox.serve_forever()
     except KeyboardInterrupt:
         print("sandbox stopped")
-    return 0
+    return ExitCode.OK

@@ -18,7 +18,7 @@ import requests
 
 from runner.config import Secret, Site
 from runner.deadline import Deadline
-from runner.errors import AuthError, NetworkError, Rejected
+from runner.errors import AuthError, NetworkError, Rejected, SiteChanged
 from runner.site.auth import ended_message, jwt_expiry, log_in, page_text, session_ended
 from runner.site.http import Transport
 from runner.site.pages import Row, count_team_plans, format_day, hidden_value, parse_history
@@ -51,6 +51,7 @@ class SiteClient:
         self._http.headers.update(dict(site.headers))
         self._logged_in = False
         self._fresh = False  # no authenticated answer yet since the last login
+        self._proven = False  # an authenticated answer came back this run: the login works
         self._logins = 0
         self._csrf: str | None = None
         self._host = self.transport.host
@@ -127,10 +128,17 @@ class SiteClient:
                     self._refresh_csrf()
                 kwargs = rebuild()
             resp = self.transport.send(method, path, **kwargs)
+            if session_ended(self.site, resp) and self._proven:
+                # The same login works for other pages, so the password is right: this page
+                # wants something else (a permission), or it is not the page the config says.
+                raise SiteChanged(f"{method} {path} answers with a login page even right after a "
+                                  f"new login, though {self.username}'s login works for other "
+                                  "pages; the account may lack a permission, or the path is wrong")
             if session_ended(self.site, resp):
                 raise AuthError(ended_message(self.site, self.username, self.secret, True))
         if auth:
             self._fresh = False
+            self._proven = True
         if auth and resp.is_redirect:
             elsewhere = urlsplit(resp.headers.get("Location", "")).path or "?"  # never the query
             raise Rejected(f"{self._host} redirected {method} {path} to {elsewhere}; if that is "

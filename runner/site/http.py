@@ -13,7 +13,6 @@ login puts the password in the query string, and requests' exceptions would happ
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from email.utils import parsedate_to_datetime
@@ -80,9 +79,8 @@ class Transport:
         # (requests re-reads the whole environment per call when trust_env is on).
         self.session.trust_env = False
         self.session.proxies.update(requests.utils.get_environ_proxies(base_url))
-        env_ca = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
-        if ca_bundle or env_ca:
-            self.session.verify = ca_bundle or env_ca  # a company CA; never a switch to turn it off
+        if ca_bundle:  # a company CA (REQUESTS_CA_BUNDLE reaches site.ca_bundle via inputs.py)
+            self.session.verify = ca_bundle  # never a switch to turn verification off
         self._sleep = sleep
 
     def send(self, method: str, path: str, **kwargs: Any) -> requests.Response:

@@ -1,0 +1,275 @@
+"""Every value the program reads from the environment, listed and validated in one place.
+
+Standard library only, so ``github.notify`` can import it alone. Each command reads only the
+variables it needs (``VARIABLES`` says which), so a bad value meant for ``run`` never stops the
+notify step that must report on it. A bad value is one line naming the variable and what is
+allowed, exit 2, never a traceback; a secret's value is never echoed. What people paste is
+accepted: ``export NAME=…`` and quoted values in ``DAILYPLAN_SECRETS``, a trailing newline on a
+token, a UTF-8 BOM at the start of a config.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from runner.errors import UsageError
+
+BOM = "\ufeff"
+SECRET_PREFIXES = ("DAILYPLAN_PASSWORD", "DAILYPLAN_TOKEN", "DAILYPLAN_COOKIE")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
+_UNITS = {"": 1.0, "s": 1.0, "m": 60.0, "h": 3600.0}
+OUTCOMES = ("success", "failure", "cancelled", "skipped")
+
+
+def strip_bom(text: str) -> str:
+    """A config saved by Windows Notepad starts with a BOM that TOML would call a syntax error."""
+    return text[1:] if text.startswith(BOM) else text
+
+
+# ---------------------------------------------------------------------------- parsers
+# Each takes the raw text and returns the value, or raises ValueError saying what is allowed.
+
+
+def _text(raw: str) -> str:
+    return raw.strip()
+
+
+def _flag(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value not in _TRUE + _FALSE:
+        raise ValueError("use true or false (also 1/0, yes/no, on/off)")
+    return value in _TRUE
+
+
+def _day(raw: str) -> date | None:
+    if not raw.strip():
+        return None
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        raise ValueError("use a date as YYYY-MM-DD, e.g. 2026-11-20") from None
+
+
+def _ids(raw: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(raw.replace(",", " ").split()))
+
+
+def _seconds(raw: str) -> float:
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smh]?)\s*", raw.lower())
+    value = float(match.group(1)) * _UNITS[match.group(2)] if match else math.nan
+    if not math.isfinite(value):
+        raise ValueError("use a number of seconds such as 300, or 5m")
+    return value
+
+
+def _outcome(raw: str) -> str:
+    value = raw.strip().lower()
+    if value and value not in OUTCOMES:
+        raise ValueError(f"use one of {', '.join(OUTCOMES)} (the run job's result)")
+    return value
+
+
+def _label(raw: str) -> str:
+    value = raw.strip()
+    if len(value) > 50 or "," in value:
+        raise ValueError("use a GitHub label name of at most 50 characters, without commas")
+    return value
+
+
+def _repository(raw: str) -> str:
+    value = raw.strip()
+    if value and not re.fullmatch(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+", value):
+        raise ValueError("use owner/name, as Actions sets it")
+    return value
+
+
+def _url(raw: str) -> str:
+    value = raw.strip().rstrip("/")
+    if value and not re.fullmatch(r"https?://[^\s/]+(/\S*)?", value):
+        raise ValueError("use an http(s) URL such as https://api.github.com")
+    return value
+
+
+def _run_id(raw: str) -> str:
+    value = raw.strip()
+    if value and not value.isdigit():
+        raise ValueError("use the number Actions sets")
+    return value
+
+
+def _existing(raw: str) -> str | None:
+    value = raw.strip()
+    if value and not Path(value).exists():
+        raise ValueError("point it at an existing file (PEM certificates) or unset it")
+    return value or None
+
+
+# ---------------------------------------------------------------------------- the list
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    field: str  # the Inputs attribute it fills
+    commands: tuple[str, ...]  # the commands that read it
+    help: str  # what it is for, in --help
+    parse: Callable[[str], Any] = _text
+    secret: bool = False  # never echo its value
+
+
+RUN, CHECK, NOTIFY, HISTORY = "run", "check", "notify", "history"
+SITE = (RUN, CHECK, HISTORY)  # the commands that log in to the team system
+DEFAULT_RUN_SECONDS = 480.0  # the workflow step's timeout is 10 minutes
+VARIABLES: tuple[Variable, ...] = (
+    Variable("DAILYPLAN_PASSWORD[_<ID>]", "secrets", SITE,
+             "an account's password (DAILYPLAN_TOKEN_<ID> for a bearer token, DAILYPLAN_COOKIE_<ID> "
+             "for a session cookie)", secret=True),
+    Variable("DAILYPLAN_SECRETS", "secrets", SITE,
+             "several NAME=value lines in one secret, for teams", secret=True),
+    Variable("DAILYPLAN_CONFIG_FILE", "config_file", SITE, "the config file's path"),
+    Variable("DAILYPLAN_CONFIG", "config_text", SITE, "the whole dailyplan.toml as text",
+             parse=lambda raw: strip_bom(raw) if raw.strip() else None),
+    Variable("DAILYPLAN_BASE_URL", "base_url", SITE,
+             "the team system's address, kept secret (overrides site.base_url)", secret=True),
+    Variable("DAILYPLAN_ACCOUNT", "accounts", (RUN,), "only these account ids (comma-separated)",
+             parse=_ids),
+    Variable("DAILYPLAN_DATE", "date", (RUN,), "pretend today is this date (YYYY-MM-DD)", parse=_day),
+    Variable("DAILYPLAN_DRY_RUN", "dry_run", (RUN,), "true: submit nothing", parse=_flag),
+    Variable("DAILYPLAN_FORCE", "force", (RUN,), "true: replace a plan already there", parse=_flag),
+    Variable("DAILYPLAN_LOCK_FILE", "lock_file", (RUN,), "the run lock's path"),
+    Variable("DAILYPLAN_LOCK_WAIT", "lock_wait", (RUN,),
+             "how long to wait for another run's lock (seconds, or 5m; default 300)", parse=_seconds),
+    Variable("DAILYPLAN_RUN_DEADLINE", "run_deadline", (RUN,),
+             "the run stops itself after this long (seconds, or 8m; default 480)", parse=_seconds),
+    Variable("DAILYPLAN_RUN_OUTCOME", "run_outcome", (NOTIFY,), "the run job's result",
+             parse=_outcome),
+    Variable("DAILYPLAN_ISSUE_LABEL", "issue_label", (NOTIFY,),
+             "the label of failure issues (default dailyplan)", parse=_label),
+    Variable("REQUESTS_CA_BUNDLE", "ca_bundle", SITE, "a company CA bundle (PEM)",
+             parse=_existing),
+    Variable("CURL_CA_BUNDLE", "ca_bundle", SITE, "used when REQUESTS_CA_BUNDLE is unset",
+             parse=_existing),
+    Variable("GITHUB_ACTIONS", "actions", (*SITE, NOTIFY), "set by Actions",
+             parse=lambda raw: raw.strip() == "true"),
+    Variable("GITHUB_STEP_SUMMARY", "step_summary", (RUN,), "set by Actions"),
+    Variable("GITHUB_EVENT_PATH", "event_path", (RUN,), "set by Actions (is the repository public?)"),
+    Variable("GITHUB_TOKEN", "github_token", (NOTIFY,), "the job's token", secret=True),
+    Variable("GITHUB_REPOSITORY", "repository", (NOTIFY,), "set by Actions", parse=_repository),
+    Variable("GITHUB_SERVER_URL", "server_url", (NOTIFY,), "set by Actions", parse=_url),
+    Variable("GITHUB_API_URL", "api_url", (NOTIFY,), "set by Actions", parse=_url),
+    Variable("GITHUB_RUN_ID", "run_id", (NOTIFY,), "set by Actions", parse=_run_id),
+)
+PLAIN_NAMES = frozenset(v.name for v in VARIABLES if v.name.startswith("DAILYPLAN_") and not v.secret)
+
+
+def variables_for(command: str) -> list[Variable]:
+    """What ``--help`` lists for a command: only the DAILYPLAN_* ones a person sets."""
+    return [v for v in VARIABLES if command in v.commands and v.name.startswith("DAILYPLAN_")]
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The environment, parsed. Fields a command does not read keep their defaults."""
+
+    secrets: Mapping[str, str] = field(default_factory=dict, repr=False)  # every DAILYPLAN_* secret
+    config_file: str = ""
+    config_text: str | None = field(default=None, repr=False)
+    base_url: str = field(default="", repr=False)
+    accounts: tuple[str, ...] = ()
+    date: date | None = None
+    dry_run: bool = False
+    force: bool = False
+    lock_file: str = ""
+    lock_wait: float = 300.0
+    run_deadline: float = DEFAULT_RUN_SECONDS
+    run_outcome: str = ""
+    issue_label: str = ""
+    ca_bundle: str | None = None
+    actions: bool = False
+    step_summary: str = ""
+    event_path: str = ""
+    github_token: str = field(default="", repr=False)
+    repository: str = ""
+    server_url: str = ""
+    api_url: str = ""
+    run_id: str = ""
+
+    @classmethod
+    def read(cls, env: Mapping[str, str], command: str) -> Inputs:
+        """Parse what ``command`` reads, or raise UsageError naming the first bad variable."""
+        merged = _merged(env) if command in SITE else dict(env)
+        values: dict[str, Any] = {}
+        for var in VARIABLES:
+            if command not in var.commands or var.field == "secrets" or var.name not in merged:
+                continue
+            if values.get(var.field):
+                continue  # REQUESTS_CA_BUNDLE wins over CURL_CA_BUNDLE
+            try:
+                values[var.field] = var.parse(merged[var.name])
+            except ValueError as exc:
+                shown = "(hidden)" if var.secret else repr(merged[var.name].strip())
+                raise UsageError(f"{var.name} is {shown}; {exc}") from None
+        if command in SITE:
+            values["secrets"] = {k: v for k, v in merged.items()
+                                 if k.startswith("DAILYPLAN_") and k not in PLAIN_NAMES
+                                 and k not in ("DAILYPLAN_SECRETS", "DAILYPLAN_CONFIG")}
+        return cls(**values)
+
+    @property
+    def public_logs(self) -> bool:
+        """Whether this run's log may be public: under Actions, unless the event proves private."""
+        if not self.actions:
+            return False
+        try:
+            event = json.loads(Path(self.event_path).read_text(encoding="utf-8"))
+            return event["repository"]["private"] is not True
+        except (OSError, ValueError, KeyError, TypeError):
+            return True  # unknown: keep work data out of the log
+
+
+def _merged(env: Mapping[str, str]) -> dict[str, str]:
+    """The environment plus DAILYPLAN_SECRETS' lines; a variable set on its own wins.
+
+    GitHub cannot hand a workflow 'every secret whose name starts with X', so teams put all their
+    passwords in one secret. Unset secrets arrive as empty strings in Actions: empty means unset.
+    """
+    merged = _bundle(env.get("DAILYPLAN_SECRETS", ""))
+    for name, value in env.items():
+        if name.startswith(SECRET_PREFIXES):
+            value = value.rstrip("\r\n")  # `echo token | gh secret set` keeps the newline
+        if value.strip():
+            merged[name] = value
+    return merged
+
+
+def _bundle(text: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    example = "write NAME=value lines such as DAILYPLAN_PASSWORD_ALICE=…"
+    for number, line in enumerate(strip_bom(text).splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, sep, value = line.removeprefix("export ").partition("=")
+        name, value = name.strip(), value.strip()
+        if not sep:
+            raise UsageError(f"DAILYPLAN_SECRETS line {number} has no '='; {example}")
+        if not _NAME.fullmatch(name) or not name.startswith("DAILYPLAN_"):
+            shown = repr(name) if _NAME.fullmatch(name) else "a name that is not a variable name"
+            raise UsageError(f"DAILYPLAN_SECRETS line {number} sets {shown}; {example}")
+        if name in PLAIN_NAMES or name == "DAILYPLAN_SECRETS":
+            raise UsageError(f"DAILYPLAN_SECRETS line {number} sets {name}, which is not a secret; "
+                             "set it as a variable of its own")
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        found[name] = value
+    return found
+
+

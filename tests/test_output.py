@@ -1,0 +1,76 @@
+"""Where words leave: redaction of every form, escaped workflow commands, atomic files."""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+from pathlib import Path
+from urllib.parse import quote, quote_plus
+
+import pytest
+
+from runner import output
+from runner.output import atomic_write, workflow_command
+from runner.redact import Redactor
+
+SECRET = 'p@ss wörd&"<1>%'
+
+
+@pytest.mark.parametrize("form", [
+    SECRET, quote(SECRET, safe=""), quote(SECRET), quote_plus(SECRET), html.escape(SECRET),
+    html.escape(SECRET, quote=False), json.dumps(SECRET)[1:-1], json.dumps(SECRET, ensure_ascii=False)[1:-1],
+    SECRET.replace(" ", "+"), html.escape(quote_plus(SECRET)),
+])
+def test_every_form_of_a_secret_is_removed(form: str) -> None:
+    redact = Redactor.for_secrets({"DAILYPLAN_PASSWORD_ALICE": SECRET})
+    assert redact(f"<input value=\"{form}\"> and again {form}") == '<input value="***"> and again ***'
+
+
+def test_the_base_url_host_is_a_secret_in_any_case() -> None:
+    redact = Redactor.for_secrets({"DAILYPLAN_BASE_URL": "https://Plans.Corp.Internal:8443/app"})
+    assert redact("GET https://plans.corp.internal:8443/x failed; PLANS.CORP.INTERNAL down") == (
+        "GET https://***/x failed; *** down")
+    assert "plans.corp.internal:8443" in [m.lower() for m in redact.masks()]
+
+
+def test_short_values_are_left_alone() -> None:
+    assert Redactor(["ab"])("ab cd") == "ab cd"
+
+
+@pytest.mark.parametrize(("args", "line"), [
+    (("warning", "50% done\r\nnext"), "::warning::50%25 done%0D%0Anext"),
+    (("error", "::error::pwned", {"title": "dailyplan a,b:c"}),
+     "::error title=dailyplan a%2Cb%3Ac::::error::pwned"),
+    (("notice", "x", {"title": "t", "file": "f%\n"}), "::notice title=t,file=f%25%0A::x"),
+])
+def test_workflow_commands_escape_as_github_specifies(args: tuple, line: str) -> None:
+    command, data, *props = args
+    assert workflow_command(command, data, **(props[0] if props else {})) == line
+
+
+def test_site_text_cannot_start_a_command_of_its_own() -> None:
+    line = workflow_command("warning", "ok\n::error::forged", title="dailyplan")
+    assert line == "::warning title=dailyplan::ok%0A::error::forged"  # one line: no command starts it
+
+
+def test_atomic_write_leaves_old_or_new_never_half(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "deep" / "result.json"
+    atomic_write(path, "old")
+    assert path.read_text() == "old"
+
+    def broken(fd: int) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "fsync", broken)
+    with pytest.raises(OSError):
+        atomic_write(path, "new")
+    assert path.read_text() == "old"
+    assert sorted(p.name for p in path.parent.iterdir()) == ["result.json"]  # no temporary left
+
+
+def test_check_writable(tmp_path: Path) -> None:
+    assert output.check_writable(tmp_path / "new" / "r.json") is None
+    assert output.check_writable(tmp_path) == "is a folder"
+    (tmp_path / "file").write_text("x")
+    assert output.check_writable(tmp_path / "file" / "r.json") == f"is inside {tmp_path / 'file'}, which is not a folder"
