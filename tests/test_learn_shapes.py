@@ -335,3 +335,78 @@ def test_a_recording_saved_without_content_says_so(tmp_path: Path,
             "export with content); the history keys keep their defaults; record again with Preserve "
             "log on: log in, open your plans, submit one by hand, export, and open the page that lists "
             "your plans") in said.splitlines()
+
+
+# ---------------------------------------------------------------------------- awkward real systems
+
+
+def test_a_login_with_a_captcha_uses_the_browser_cookie(tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    har = java_app()
+    login = har["log"]["entries"][5]["request"]
+    login["postData"]["text"] += "&captchaCode=x7k2"
+    code, config, said = learn(tmp_path, har, capsys)
+    assert code == 0
+    assert config["site"]["auth"] == "cookie-secret" and config["site"]["cookie_name"] == "JSESSIONID"
+    assert ('note: login: entry 6: POST /login.do sends a captcha (captchaCode), which no program can '
+            'type; using auth = "cookie-secret": copy the session cookie from your browser') in said
+    assert "set DAILYPLAN_COOKIE_WANGFANG to the value of your session cookie \"JSESSIONID\"" in said
+    loads(tmp_path)
+
+
+def test_multipart_submit_post_search_weekday_cells_and_an_error_reporter(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cookie = {"Cookie": f"PHPSESSID={SESSION}"}
+    rows = "".join(f"<tr><td>{d}</td><td>{t}</td></tr>" for d, t in (
+        ("2026-11-18 星期三", PREVIOUS), ("2026-11-17 星期二", "2026.11.17\n写迁移脚本")))
+    boundary = "----WebKitFormBoundaryq1w2e3"
+    multipart = "".join(f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'
+                        for k, v in (("riqi", "2026-11-19"), ("neirong", TEXT), ("cat", "3"))) + f"--{boundary}--\r\n"
+    har = har_of(
+        entry("POST", f"{HOST}/index.php?r=site/login", status=302, kind="document",
+              body=urlencode([("LoginForm[username]", "zhao"), ("LoginForm[password]", PASSWORD)]),
+              body_mime="application/x-www-form-urlencoded",
+              response_headers=[("Location", "/index.php?r=plan/index"),
+                                ("Set-Cookie", f"PHPSESSID={SESSION}; path=/")]),
+        entry("POST", f"{HOST}/index.php?r=plan/search", mime="text/html", headers=cookie,
+              body=urlencode([("from", "2026-10-20"), ("to", "2026-11-19"), ("scope", "mine")]),
+              body_mime="application/x-www-form-urlencoded", kind="document",
+              text=f"<table><tr><th>日期</th><th>计划</th></tr>{rows}</table>"),
+        entry("POST", f"{HOST}/index.php?r=plan/save", mime="application/json", headers=cookie,
+              body=multipart, body_mime=f"multipart/form-data; boundary={boundary}",
+              text='{"status":"ok"}'),
+        entry("POST", "https://o123.ingest.sentry.io/api/42/envelope/", mime="application/json",
+              body=json.dumps({"timestamp": "2026-11-19T01:31:00Z",
+                               "message": "TypeError: cannot read properties of undefined (reading 'x')"}),
+              body_mime="text/plain;charset=UTF-8", text="{}"))
+    code, config, said = learn(tmp_path, har, capsys)
+    assert code == 0, said
+    site = config["site"]
+    assert {k: site[k] for k in ("login_method", "login_path", "username_param", "password_param",
+                                 "cookie_name", "history_path", "start_param", "end_param",
+                                 "submit_path", "date_param", "content_param", "success_field",
+                                 "success_value")} == {
+        "login_method": "post-form", "login_path": "/index.php?r=site/login",
+        "username_param": "LoginForm[username]", "password_param": "LoginForm[password]",
+        "cookie_name": "PHPSESSID", "history_path": "/index.php?r=plan/search&scope=mine",
+        "start_param": "from", "end_param": "to", "submit_path": "/index.php?r=plan/save",
+        "date_param": "riqi", "content_param": "neirong", "success_field": "status",
+        "success_value": "ok"}
+    assert site["submit_fields"] == {"cat": "3"}
+    assert ("note: history: your plans came from entry 2: POST /index.php, a search form sent by POST; "
+            "dailyplan reads them with GET and the same fields in the query, which most systems take "
+            "alike: if check says the history page is wrong, this is why") in said
+    assert "note: submit: entry 3: POST /index.php was sent as multipart/form-data;" in said
+    page = har["log"]["entries"][1]["response"]["content"]["text"]
+    assert [r.day.isoformat() for r in parse_history(page, loads(tmp_path).site)] == ["2026-11-18", "2026-11-17"]
+
+
+def test_a_cookie_login_whose_answer_holds_a_token_like_value(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """A full recording shows every header: no request carries the token, so the session is a cookie."""
+    har = gbk_app()
+    login = har["log"]["entries"][0]
+    login["response"]["content"]["text"] = json.dumps({"ok": True, "token": JWT})
+    code, config, said = learn(tmp_path, har, capsys)
+    assert code == 0, said
+    assert config["site"]["auth"] == "cookie" and config["site"]["cookie_name"] == "ASPSESSIONIDQQ"

@@ -21,6 +21,7 @@ from runner.learn.values import is_timestamp, json_body, looks_secret, parse_day
 
 RECORD_AGAIN = "record again with Preserve log on: log in, open your plans, submit one by hand, export"
 _USER_NAME = re.compile(r"user|login|account|name|email|mail|uid|mobile|phone|工号|账号", re.IGNORECASE)
+_CAPTCHA = re.compile(r"captcha|verify|vcode|yzm|checkcode|validcode|验证码|kaptcha", re.IGNORECASE)
 _SESSIONISH = re.compile(r"sess|sid|token|auth|jwt", re.IGNORECASE)
 _TOKEN_KEY = re.compile(r"token|jwt|access", re.IGNORECASE)
 _START = re.compile(r"start|begin|from|since|min", re.IGNORECASE)
@@ -110,8 +111,17 @@ def _login(m: mo.Moments, entries: list[Entry], out: Learned) -> None:
     user = next((k for k, v in rest if isinstance(v, str) and _USER_NAME.search(k)), None) \
         or next((k for k, v in rest if isinstance(v, str) and v), "username")
     out.username, out.username_why = str(fields.get(user) or ""), why
-    method = {"query": "get", "form": "post-form", "json": "post-json"}[fields.kind]
-    token_path = _token_path(entry, later)
+    method = {"query": "get", "form": "post-form", "multipart": "post-form", "json": "post-json"}[fields.kind]
+    captcha = next((k for k, _ in rest if _CAPTCHA.search(k)), None)
+    if captcha:
+        out.notes.append(f"login: {entry.where} sends a captcha ({captcha}), which no program can type; "
+                         "using auth = \"cookie-secret\": copy the session cookie from your browser")
+        _no_login(m, later, out)
+        return
+    if fields.kind == "multipart":
+        out.notes.append(f"login: {entry.where} was sent as multipart/form-data; dailyplan sends a plain "
+                         "form (post-form), which most servers take alike")
+    token_path = _token_path(entry, later, _shows_credentials(entries))
     path = _path_with_query(entry, drop={k for k, _ in fields.items} if fields.kind == "query" else set())
     if token_path is not None and not entry.text:
         out.notes.append(f"token_field: {entry.where} was saved without its answer, so token_field keeps "
@@ -177,13 +187,21 @@ def _csrf(m: mo.Moments, fields: mo.Fields) -> str | None:
     return next((k for k, v in fields.items if isinstance(v, str) and looks_secret(v)), None)
 
 
-def _token_path(login: Entry, later: list[Entry]) -> str | None:
+def _shows_credentials(entries: list[Entry]) -> bool:
+    """Whether the export kept cookies and Authorization headers (not Chrome's sanitized default)."""
+    return any(e.request_cookies or e.response_cookies or e.header("cookie") or e.header("authorization")
+               or e.header("set-cookie", response=True) for e in entries)
+
+
+def _token_path(login: Entry, later: list[Entry], full: bool) -> str | None:
     """Where the login's JSON answer holds the token later requests send (or would send)."""
     sent = {e.header("authorization")[7:].strip() for e in later
             if e.header("authorization").lower().startswith("bearer ")}
     data = json_body(login.text)
     if not isinstance(data, dict | list):
         return "token" if sent else None  # a bearer token, but the login's answer was not saved
+    if full and not sent:
+        return None  # the recording shows every header, and no request carries the token: cookies
     best = None
     for path, value in _strings(data, ""):
         if value in sent:
@@ -242,13 +260,13 @@ def _cookie_key(login: Entry, later: list[Entry], out: Learned) -> Key:
 # ---------------------------------------------------------------------------- history
 
 
-def _path_with_query(entry: Entry, drop: set[str]) -> str:
+def _path_with_query(entry: Entry, drop: set[str], params: list[tuple[str, str]] | None = None) -> str:
     """The path and the fixed part of its query (no dates, no cache-busters, nothing dropped)."""
-    fixed = [(k, v) for k, v in entry.query
+    fixed = [(k, v) for k, v in (entry.query if params is None else params)
              if k not in drop and not parse_day(v) and not is_timestamp(v) and not looks_secret(v)]
     from urllib.parse import urlencode
 
-    return entry.path + (f"?{urlencode(fixed)}" if fixed else "")
+    return entry.path + (f"?{urlencode(fixed, safe='/')}" if fixed else "")
 
 
 def _history(m: mo.Moments, entries: list[Entry], out: Learned) -> None:
@@ -263,8 +281,13 @@ def _history(m: mo.Moments, entries: list[Entry], out: Learned) -> None:
         return
     entry, rows = m.history.entry, m.history.rows
     why = f"from {entry.where}"
-    dates = [(k, v) for k, v in entry.query if parse_day(v)]
-    out.site.append(Key("history_path", _path_with_query(entry, set()), why))
+    params = mo.params_of(entry)
+    dates = [(k, v) for k, v in params if parse_day(v)]
+    out.site.append(Key("history_path", _path_with_query(entry, set(), params), why))
+    if entry.method != "GET":
+        out.notes.append(f"history: your plans came from {entry.where}, a search form sent by POST; "
+                         "dailyplan reads them with GET and the same fields in the query, which most "
+                         "systems take alike: if check says the history page is wrong, this is why")
     if len(dates) >= 2:
         start = next((k for k, _ in dates if _START.search(k)), None) \
             or min(dates, key=lambda kv: parse_day(kv[1])[0])[0]  # type: ignore[index]
@@ -324,13 +347,17 @@ def _submit(m: mo.Moments, entries: list[Entry], out: Learned) -> None:
     entry, why = s.entry, f"from {s.entry.where}"
     day_text = s.fields.get(s.date_field)
     fmt = parse_day(day_text)[1]  # type: ignore[index]
+    if s.fields.kind == "multipart":
+        out.notes.append(f"submit: {entry.where} was sent as multipart/form-data; dailyplan sends a plain "
+                         "form, which most servers take alike: if the run says the plan was refused, "
+                         "this is why")
     out.site += [Key("submit_path", _path_with_query(entry, set()), why),
                  Key("plan_path", _path_with_query(entry, set()), f"{why} (the team page's default path)"),
                  Key("submit_method", entry.method if entry.method in ("POST", "PUT") else "POST", why),
                  Key("submit_format", "json" if s.fields.kind == "json" else "form", why),
                  Key("date_param", s.date_field, why), Key("content_param", s.content_field, why),
                  Key("date_format", fmt, f"{why} (it sent {s.date_field}={day_text})")]
-    if s.fields.kind == "form":
+    if s.fields.kind in ("form", "multipart"):
         out.site.append(Key("form_charset", "gbk" if s.fields.charset in ("gb18030", "gbk", "gb2312")
                             else s.fields.charset, why))
     csrf = next((k.value for k in out.site if k.name == "csrf_field"), "")

@@ -45,11 +45,19 @@ def _text(el: Tag) -> str:
     return el.get_text().strip()
 
 
+def _day_of(el: Tag) -> date | None:
+    """A cell's date: its whole text, or a date at its start (``2026-11-18 星期三``)."""
+    text = _text(el)
+    head, _, rest = text.partition(" ")
+    found = parse_day(text) or (parse_day(head) if "\n" not in text and len(rest) <= 12 else None)
+    return found[0] if found else None
+
+
 def _dated(doc: BeautifulSoup) -> list[Tag]:
-    """The innermost elements whose whole text is one date (a time after it allowed)."""
+    """The innermost short elements that hold one date (a time or a weekday after it allowed)."""
     found = [el for el in doc.find_all(True)
              if el.name not in _SKIP and el.name != "textarea" and len(_text(el)) <= 40
-             and parse_day(_text(el))]
+             and _day_of(el)]
     return [el for el in found if not any(other in el.descendants for other in found)]
 
 
@@ -94,7 +102,7 @@ def html_rows(html: str) -> HtmlRows | None:
     row_sel = _pick(doc, _row_candidates(rows), lambda els: _rows_ok(els, found, date_sel, content_sel))
     if row_sel is None:
         return None
-    texts = tuple((parse_day(_text(d))[0], element_text(c)) for _, d, c in found)  # type: ignore[index]
+    texts = tuple((_day_of(d), element_text(c)) for _, d, c in found)  # type: ignore[misc]
     return HtmlRows(row_sel, date_sel, content_sel, texts)
 
 
