@@ -75,7 +75,7 @@ def json_api() -> dict[str, Any]:
         entry("GET", f"{HOST}/", mime="text/html", kind="document",
               text='<div id="app"></div><script src="/static/vendor.js?v=3"></script>'),
         entry("POST", f"{HOST}/api/v1/auth/login", mime="application/json",
-              body=json.dumps({"account": "li.lei", "pwd": PASSWORD, "remember": True}),
+              body=json.dumps({"account": "li.lei", "pwd": PASSWORD, "tenantId": 3}),
               body_mime="application/json;charset=UTF-8",
               text=json.dumps({"code": 0, "msg": "ok", "data": {"token": JWT, "expires": 7200}})),
         *noise(),
@@ -120,7 +120,7 @@ def test_a_json_api_with_a_bearer_token(tmp_path: Path, capsys: pytest.CaptureFi
     assert "success_text" not in site and "content_encoding" not in site
     assert config["accounts"] == [{"id": "li.lei", "username": "li.lei", "plan": "1. 压测订单接口\n2. 整理慢查询"}]
     assert "set DAILYPLAN_PASSWORD_LI_LEI to your password" in said
-    assert "note: login: entry 6: POST /api/v1/auth/login also sends remember;" in said
+    assert "note: login: entry 6: POST /api/v1/auth/login also sends tenantId;" in said
     config_obj = loads(tmp_path)
     rows = parse_history(har["log"]["entries"][10]["response"]["content"]["text"], config_obj.site)
     assert [r.day.isoformat() for r in rows] == ["2026-11-18", "2026-11-17"]

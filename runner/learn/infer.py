@@ -21,6 +21,8 @@ from runner.learn.values import is_timestamp, json_body, looks_secret, parse_day
 
 RECORD_AGAIN = "record again with Preserve log on: log in, open your plans, submit one by hand, export"
 _USER_NAME = re.compile(r"user|login|account|name|email|mail|uid|mobile|phone|工号|账号", re.IGNORECASE)
+_HARMLESS = re.compile(r"remember|auto_?login|keep|stay|lang|locale|submit|button|redirect|return|next|"
+                       r"service|from|target", re.IGNORECASE)
 _CAPTCHA = re.compile(r"captcha|verify|vcode|yzm|checkcode|validcode|验证码|kaptcha", re.IGNORECASE)
 _SESSIONISH = re.compile(r"sess|sid|token|auth|jwt", re.IGNORECASE)
 _TOKEN_KEY = re.compile(r"token|jwt|access", re.IGNORECASE)
@@ -135,8 +137,10 @@ def _login(m: mo.Moments, entries: list[Entry], out: Learned) -> None:
         out.site += [Key("auth", "cookie", why), Key("login_method", method, why),
                      Key("login_path", path, why)]
     out.site += [Key("username_param", user, why), Key("password_param", password, why)]
-    out.site.append(Key("csrf_field", csrf or "", why if csrf else f"{why} (it sends no hidden field)"))
-    others = [k for k, _ in rest if k != user]
+    page = f" of {m.login_page.where}" if m.login_page is not None else ""
+    out.site.append(Key("csrf_field", csrf or "", f"{why} (it sends back the hidden {csrf}{page})" if csrf
+                        else f"{why} (it sends no hidden field)"))
+    others = [k for k, _ in rest if k != user and not _HARMLESS.search(k)]
     if others:
         out.notes.append(f"login: {entry.where} also sends {', '.join(others)}; dailyplan sends only "
                          "the username, password and csrf_field: if the login needs the others, "
