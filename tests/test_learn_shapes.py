@@ -410,3 +410,19 @@ def test_a_cookie_login_whose_answer_holds_a_token_like_value(tmp_path: Path,
     code, config, said = learn(tmp_path, har, capsys)
     assert code == 0, said
     assert config["site"]["auth"] == "cookie" and config["site"]["cookie_name"] == "ASPSESSIONIDQQ"
+
+
+def test_a_notice_list_with_dates_is_not_the_history_and_a_session_in_the_url_is_not_copied(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    har = java_app()
+    entries = har["log"]["entries"]
+    entries[6]["response"]["content"]["text"] = (  # the home page: notices by date, after the login
+        '<ul class="news">' + "".join(f'<li><span class="d">2026-11-{d}</span><a>关于第{d}期年终考核安排的通知</a></li>'
+                                      for d in (18, 17, 16)) + "</ul>")
+    entries[7]["request"]["url"] = f"{HOST}/oa/main.do;jsessionid={SESSION}?method=dailyList"
+    code, config, said = learn(tmp_path, har, capsys)
+    assert code == 0, said
+    assert config["site"]["history_path"] == "/oa/main.do?method=dailyList"
+    assert config["site"]["row_selector"] == ".grid > tr"
+    assert ("note: history: entry 8: GET /oa/main.do asks for no date range; start_param/end_param keep "
+            "their defaults (a system that does not know them shows its default list)") in said

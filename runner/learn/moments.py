@@ -8,13 +8,15 @@ date, the team page with several texts for one date.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from runner.learn.har import Entry
 from runner.learn.page import HtmlRows, JsonRows, html_rows, json_rows, json_texts, soup, team_selector
-from runner.learn.values import form_fields, json_body, looks_secret, parse_day
+from runner.learn.values import form_fields, is_timestamp, json_body, looks_secret, parse_day
 
 PASSWORD_NAME = re.compile(r"pass|pwd|mima|密码", re.IGNORECASE)
 _MIN_PLAN = 8  # a submitted text shorter than this is a label or a search box, not a plan
@@ -117,8 +119,10 @@ def find(entries: list[Entry]) -> Moments | None:
            if h.entry.origin == origin and (submit is None or h.entry is not submit.entry)]
     ranged = [h for h in own if _range_params(h.entry) >= 2]
     own = ranged or own  # an answer asked for one date is a team page, when a ranged one exists
-    history = max(own, key=lambda h: (h.entry.method == "GET", _range_params(h.entry), len(h.rows.rows),
-                                      h.entry.index)) if own else None
+    typed = str(submit.fields.get(submit.content_field)) if submit else ""
+    history = max(own, key=lambda h: (h.entry.method == "GET", _shares(h.rows, typed),
+                                      _range_params(h.entry), len(h.rows.rows), h.entry.index)) \
+        if own else None
     paths = {h.entry.path for h in own}
     if len(paths) > 1 and history is not None:
         others = ", ".join(f"{h.entry.index} ({h.entry.path})" for h in own if h is not history)
@@ -190,6 +194,24 @@ def _history(entry: Entry) -> History | None:
     return History(entry, rows) if rows else None
 
 
+def _lines(text: str) -> set[str]:
+    return {line.strip() for line in text.replace("\r\n", "\n").split("\n") if len(line.strip()) >= 4}
+
+
+def _shares(rows: HtmlRows | JsonRows, typed: str) -> bool:
+    """Whether a list holds a line of the submitted plan (a previous plan it quotes, or itself):
+    the person's plans, not a list of notices that also has dates."""
+    mine = _lines(typed)
+    for _, raw in rows.rows:
+        try:
+            text = json.loads(f'"{raw}"', strict=False)
+        except ValueError:
+            text = raw
+        if mine & _lines(text):
+            return True
+    return False
+
+
 def params_of(entry: Entry) -> list[tuple[str, str]]:
     """A read's parameters: the query, and for a search form sent by POST its fields too."""
     extra = [(k, v) for k, v in fields_of(entry).items if isinstance(v, str)] \
@@ -212,3 +234,10 @@ def _team(entries: list[Entry], origin: str, taken: set[int]) -> Entry | None:
         if (json_texts(data) if data is not None else team_selector(entry.text)):
             return entry
     return None
+
+
+def fixed_path(entry: Entry, drop: set[str], params: list[tuple[str, str]] | None = None) -> str:
+    """The path and the fixed part of its query (no dates, no cache-busters, nothing dropped)."""
+    fixed = [(k, v) for k, v in (entry.query if params is None else params)
+             if k not in drop and not parse_day(v) and not is_timestamp(v) and not looks_secret(v)]
+    return entry.path + (f"?{urlencode(fixed, safe='/')}" if fixed else "")
