@@ -426,3 +426,21 @@ def test_a_notice_list_with_dates_is_not_the_history_and_a_session_in_the_url_is
     assert config["site"]["row_selector"] == ".grid > tr"
     assert ("note: history: entry 8: GET /oa/main.do asks for no date range; start_param/end_param keep "
             "their defaults (a system that does not know them shows its default list)") in said
+
+
+def test_to_standard_output_the_template_comes_as_a_comment_and_a_dated_answer_is_noted(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    har = gbk_app("今天 2026.11.19：\n1. 压测订单接口")
+    har["log"]["entries"][-1]["response"]["content"]["text"] = "2026.11.19 的计划已保存"
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "rec.har").write_text(json.dumps(har, ensure_ascii=False), encoding="utf-8")
+    assert cli.main(["learn", "rec.har", "--out", "-"]) == 0
+    out, err = capsys.readouterr()
+    assert not list(tmp_path.glob("templates/*")) and not (tmp_path / "dailyplan.toml").exists()
+    assert out.endswith('# save this as templates/zhangwei.txt.j2, next to the config:\n'
+                        '#   {#- Written by `dailyplan learn` to reproduce the plan you submitted by hand. -#}\n'
+                        '#   今天 {{ today.strftime("%Y.%m.%d") }}：\n#   {{ plan }}\n')
+    assert tomllib.loads(out)["accounts"][0]["template"] == "templates/zhangwei.txt.j2"
+    assert ("note: success: entry 7: POST /plan/save.asp answered '2026.11.19 的计划已保存', which names "
+            "the day; success_text must be the same every day: set it to the part that is") in err.splitlines()
+    assert_no_secret(out + err, {PASSWORD, SESSION})

@@ -18,12 +18,12 @@ from runner.learn.login import learn_login
 from runner.learn.model import RECORD_AGAIN, Key, Learned
 from runner.learn.page import HtmlRows, json_texts, team_selector
 from runner.learn.plantext import split
-from runner.learn.values import is_timestamp, json_body, looks_secret, parse_day
+from runner.learn.values import days_in, is_timestamp, json_body, looks_secret, parse_day
 
 __all__ = ["RECORD_AGAIN", "Key", "Learned", "learn"]
 _START = re.compile(r"start|begin|from|since|min", re.IGNORECASE)
 _SUCCESS_KEYS = ("code", "status", "success", "ok", "errcode", "errCode", "error_code", "ret",
-                 "result", "state", "flag")
+                 "result", "state", "flag", "msg", "message", "info")
 # Headers every browser sends on its own: a plain client does without them, so they stay out.
 _BROWSER = {"user-agent", "accept", "accept-encoding", "accept-language", "connection", "host",
             "content-length", "content-type", "cookie", "authorization", "origin", "pragma",
@@ -61,7 +61,7 @@ def _history(m: mo.Moments, entries: list[Entry], out: Learned) -> None:
     if m.history is None:
         out.missing.append("history")
         gets = [e for e in entries if e.method == "GET" and not mo.is_noise(e)]
-        empty = sum(1 for e in gets if e.content is None)
+        empty = sum(1 for e in gets if not e.content and e.status in (0, 200))
         saw = (f"{empty} of {len(gets)} answers were saved without content: export with content"
                if empty else f"none of {len(gets)} answers lists plans by date")
         out.notes.append(f"history: no answer shows your plans ({saw}); the history keys keep their "
@@ -164,20 +164,22 @@ def _submit(m: mo.Moments, entries: list[Entry], out: Learned) -> None:
 
 def _success(entry: Entry, why: str, out: Learned) -> list[Key]:
     data = json_body(entry.text)
-    if isinstance(data, str):
-        return [Key("success_text", data, f"{why} (its answer)")]
     if isinstance(data, dict):
         for key in _SUCCESS_KEYS:
             value = data.get(key)
             if isinstance(value, str | int | float | bool) and str(value) not in out.secrets:
                 return [Key("success_field", key, f"{why} (its answer: {json.dumps({key: value})})"),
                         Key("success_value", value, f"{why} (its answer)")]
-    text = entry.text.strip()
-    if len(text) <= 80 and "<" not in text:
-        return [Key("success_text", text, f"{why} (its answer)")]
-    out.notes.append(f"success: {entry.where} answered {entry.status} with a page, not a short text; "
-                     "success_text keeps its default: set it to what the system says when a plan is saved")
-    return []
+    text = data if isinstance(data, str) else entry.text.strip()
+    if len(text) > 80 or "<" in text:
+        out.notes.append(f"success: {entry.where} answered {entry.status} with a page, not a short "
+                         "text; success_text keeps its default: set it to what the system says when a "
+                         "plan is saved")
+        return []
+    if days_in(text) or re.search(r"(?<!\d)20\d{6}(?!\d)", text):
+        out.notes.append(f"success: {entry.where} answered {text[:60]!r}, which names the day; "
+                         "success_text must be the same every day: set it to the part that is")
+    return [Key("success_text", text, f"{why} (its answer)")]
 
 
 def _headers(entry: Entry, why: str, out: Learned) -> list[Key]:

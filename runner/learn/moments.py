@@ -130,7 +130,8 @@ def find(entries: list[Entry]) -> Moments | None:
                      f"{history.entry.where}: if that is not the page of your own plans, set "
                      "site.history_path")
     page = _login_page(live, login) if login else None
-    team = _team(live, origin, {e.entry.index for e in own} | ({submit.entry.index} if submit else set()))
+    taken = {e.entry.index for e in own} | ({submit.entry.index} if submit else set())
+    team = _team(live, origin, taken, typed)
     return Moments(origin, login, login_fields, page, history, submit, team, notes)
 
 
@@ -223,8 +224,10 @@ def _range_params(entry: Entry) -> int:
     return sum(1 for _, v in params_of(entry) if parse_day(v))
 
 
-def _team(entries: list[Entry], origin: str, taken: set[int]) -> Entry | None:
-    """A page of several teammates' texts for one date (asked for with exactly one date)."""
+def _team(entries: list[Entry], origin: str, taken: set[int], typed: str) -> Entry | None:
+    """A page of several teammates' texts for one date (asked for with exactly one date); the one
+    showing the person's own plan first, when there is one (a holiday list has dates and names too)."""
+    found = []
     for entry in reversed(entries):
         if entry.index in taken or entry.origin != origin or entry.method != "GET" or not entry.text:
             continue
@@ -232,8 +235,9 @@ def _team(entries: list[Entry], origin: str, taken: set[int]) -> Entry | None:
             continue
         data = json_body(entry.text)
         if (json_texts(data) if data is not None else team_selector(entry.text)):
-            return entry
-    return None
+            found.append(entry)
+    mine = _lines(typed)
+    return next((e for e in found if mine & _lines(e.text)), found[0] if found else None)
 
 
 def fixed_path(entry: Entry, drop: set[str], params: list[tuple[str, str]] | None = None) -> str:
