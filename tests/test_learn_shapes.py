@@ -444,3 +444,39 @@ def test_to_standard_output_the_template_comes_as_a_comment_and_a_dated_answer_i
     assert ("note: success: entry 7: POST /plan/save.asp answered '2026.11.19 的计划已保存', which names "
             "the day; success_text must be the same every day: set it to the part that is") in err.splitlines()
     assert_no_secret(out + err, {PASSWORD, SESSION})
+
+
+@pytest.mark.parametrize("sanitized", [False, True], ids=["full", "sanitized"])
+def test_a_token_in_a_header_of_its_own_and_midnight_dates(tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str],
+                                                          sanitized: bool) -> None:
+    har = json_api()
+    for item in har["log"]["entries"]:
+        for h in item["request"]["headers"]:
+            if h["name"] == "Authorization":
+                h["name"], h["value"] = "X-Token", JWT  # the Vue admin templates' habit
+        post = item["request"].get("postData", {})
+        if item["request"]["method"] == "PUT":
+            post["text"] = post["text"].replace('"2026-11-19"', '"2026-11-19T00:00:00.000Z"')
+    code, config, said = learn(tmp_path, sanitize(har) if sanitized else har, capsys)
+    assert code == 0, said
+    site = config["site"]
+    assert (site["auth"], site["token_field"]) == ("bearer", "data.token")
+    assert site["date_format"] == "%Y-%m-%dT00:00:00.000Z" and "X-Token" not in site["headers"]
+    assert ("note: token: later requests send the login's token in the X-Token header, not as "
+            "Authorization: Bearer; dailyplan sends Authorization: Bearer <token>, so if check's read "
+            "is refused, your system needs a header dailyplan cannot send yet") in said.splitlines()
+
+
+def test_a_submit_answered_with_a_redirect_is_noted(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    har = gbk_app()
+    submit = har["log"]["entries"][-1]["response"]
+    submit.update(status=302, redirectURL="/plan/list.asp?msg=ok")
+    submit["headers"].append({"name": "Location", "value": "/plan/list.asp?msg=ok"})
+    submit["content"]["text"] = ""
+    code, _, said = learn(tmp_path, har, capsys)
+    assert code == 0
+    assert ("note: submit: entry 7: POST /plan/save.asp answered with a redirect (to /plan/list.asp); "
+            "dailyplan expects the answer itself, so the run will say the site refused the plan: the "
+            "read-back shows whether it was saved") in said.splitlines()

@@ -135,6 +135,11 @@ def _submit(m: mo.Moments, entries: list[Entry], out: Learned) -> None:
     entry, why = s.entry, f"from {s.entry.where}"
     day_text = s.fields.get(s.date_field)
     fmt = parse_day(day_text)[1]  # type: ignore[index]
+    if entry.status in (301, 302, 303, 307, 308):
+        out.notes.append(f"submit: {entry.where} answered with a redirect (to "
+                         f"{entry.header('location', response=True).split('?')[0] or '?'}); dailyplan "
+                         "expects the answer itself, so the run will say the site refused the plan: "
+                         "the read-back shows whether it was saved")
     if s.fields.kind == "multipart":
         out.notes.append(f"submit: {entry.where} was sent as multipart/form-data; dailyplan sends a plain "
                          "form, which most servers take alike: if the run says the plan was refused, "

@@ -57,7 +57,11 @@ def learn_login(m: mo.Moments, entries: list[Entry], out: Learned) -> None:
     if fields.kind == "multipart":
         out.notes.append(f"login: {entry.where} was sent as multipart/form-data; dailyplan sends a plain "
                          "form (post-form), which most servers take alike")
-    token_path = _token_path(entry, later, _shows_credentials(entries))
+    token_path, header = _token_path(entry, later, _shows_credentials(entries))
+    if header and header.lower() != "authorization":
+        out.notes.append(f"token: later requests send the login's token in the {header} header, not as "
+                         "Authorization: Bearer; dailyplan sends Authorization: Bearer <token>, so if "
+                         "check's read is refused, your system needs a header dailyplan cannot send yet")
     path = mo.fixed_path(entry, drop={k for k, _ in fields.items} if fields.kind == "query" else set())
     if token_path is not None and not entry.text:
         out.notes.append(f"token_field: {entry.where} was saved without its answer, so token_field keeps "
@@ -85,6 +89,10 @@ def learn_login(m: mo.Moments, entries: list[Entry], out: Learned) -> None:
 
 def _no_login(m: mo.Moments, later: list[Entry], out: Learned) -> None:
     elsewhere = f" (it went to {m.login.host}: a single sign-on)" if m.login is not None else ""
+    basic = next((e for e in later if e.header("authorization").lower().startswith("basic ")), None)
+    if basic is not None:
+        out.notes.append(f"login: {basic.where} logs in with HTTP Basic authentication, which dailyplan "
+                         "does not send; the config below assumes a session cookie instead")
     bearer = next((e for e in later if e.header("authorization").lower().startswith("bearer ")), None)
     cookies = next((e for e in later if _cookie_names(e)), None)
     if bearer is not None:
@@ -131,23 +139,27 @@ def _shows_credentials(entries: list[Entry]) -> bool:
                or e.header("set-cookie", response=True) for e in entries)
 
 
-def _token_path(login: Entry, later: list[Entry], full: bool) -> str | None:
-    """Where the login's JSON answer holds the token later requests send (or would send)."""
-    sent = {e.header("authorization")[7:].strip() for e in later
-            if e.header("authorization").lower().startswith("bearer ")}
+def _token_path(login: Entry, later: list[Entry], full: bool) -> tuple[str | None, str]:
+    """Where the login's JSON answer holds the token later requests send back, and the header
+    they send it in ("" when the recording cannot show it)."""
     data = json_body(login.text)
+    carried: dict[str, str] = {}
+    for e in later:
+        for name, value in e.request_headers:
+            carried.setdefault(value.removeprefix("Bearer ").removeprefix("bearer ").strip(), name)
+    bearer = any(e.header("authorization").lower().startswith("bearer ") for e in later)
     if not isinstance(data, dict | list):
-        return "token" if sent else None  # a bearer token, but the login's answer was not saved
-    if full and not sent:
-        return None  # the recording shows every header, and no request carries the token: cookies
+        return ("token", "Authorization") if bearer else (None, "")  # the login's answer was not saved
     best = None
     for path, value in _strings(data, ""):
-        if value in sent:
-            return path
+        if looks_secret(value) and value in carried:
+            return path, carried[value]
         leaf = path.rsplit(".", 1)[-1]
         if best is None and looks_secret(value) and (_TOKEN_KEY.search(leaf) or value.count(".") == 2):
             best = path
-    return best
+    if full:
+        return None, ""  # every header is shown and none carries a token back: a cookie session
+    return best, ""
 
 
 def _strings(data: Any, path: str) -> list[tuple[str, str]]:
