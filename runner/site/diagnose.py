@@ -90,10 +90,10 @@ def diagnose(config: Config, account: Account, secret: Secret, day: date | None 
                 team = f"; team page: {client.team_count(day)} plans"
             except RunnerError as exc:
                 raise Misfit(f"team: {exc}") from None
-        _success_check(site, seen)
         today = len([r for r in rows if r.day == day])
+        hint = _success_hint(site, seen)
         return (f"ready (logged in with {secret.variable}; history read: {len(rows)} plan(s), "
-                f"{today} on {day}{team})")
+                f"{today} on {day}{team}){f'; but {hint}' if hint else ''}")
     except Misfit as misfit:
         return str(misfit)
     except RunnerError as exc:  # a step after the read (the team page) failed on its own terms
@@ -277,17 +277,23 @@ def _selector(element: Any) -> str:
     return f"{element.name}.{element['class'][0]}" if element.get("class") else element.name
 
 
-def _success_check(site: Site, seen: list[Any]) -> None:
-    """Judge the success check by the answers seen: a submit answers in the same style."""
+def _success_hint(site: Site, seen: list[Any]) -> str:
+    """The success check judged by the other answers: a submit often answers in their style.
+
+    Only a hint, never a failure: nothing is submitted, so the submit's own answer is not seen
+    (and the read-back decides anyway).
+    """
     objects = [d for d in seen if isinstance(d, dict)]
     if site.success_field and objects:
         top = site.success_field.split(".")[0]
         if not any(top in d for d in objects):
             holds = ", ".join(sorted({k for d in objects for k in d}))[:120]
-            raise Misfit(f"submit: the site's JSON answers have no {_q(top)} for success_field "
-                         f"{_q(site.success_field)} (they hold: {holds}): set site.success_field")
+            return (f"the site's JSON answers have no {_q(top)} for success_field "
+                    f"{_q(site.success_field)} (they hold: {holds}): if the submit answers like "
+                    "them, set site.success_field")
     elif objects and any(k in d for d in objects for k in ("code", "success", "status", "ok")):
         keys = ", ".join(sorted({k for d in objects for k in d}))[:120]
-        raise Misfit(f"submit: the site answers JSON objects ({keys}) but success is checked by "
-                     f"success_text {_q(site.success_text)}: set site.success_field and "
-                     "site.success_value")
+        return (f"the site answers JSON objects ({keys}) and success is checked by success_text "
+                f"{_q(site.success_text)}: if the submit answers like them, set site.success_field "
+                "and site.success_value")
+    return ""
