@@ -17,7 +17,8 @@ from runner import credentials
 from runner.deadline import Deadline
 from runner.errors import ConfigError, ExitCode, UsageError
 from runner.inputs import Inputs
-from runner.lock import run_lock
+from runner.interrupt import not_started, sigterm_interrupts
+from runner.lock import LockError, run_lock
 from runner.pipeline import Options, run_all
 from runner.plan import check_template
 from runner.redact import Redactor
@@ -80,12 +81,22 @@ def main(args: argparse.Namespace, env: Mapping[str, str]) -> ExitCode:
                    force=args.force or inputs.force, debug=args.debug,
                    deadline=deadline)
 
-    if opts.dry_run:
-        result = run_all(config, accounts, secrets, opts)
-    else:
-        with run_lock(inputs.lock_file, inputs.lock_wait):
-            result = run_all(config, accounts, secrets, opts)
-    if result_path is not None:
-        reporter.write_result(result, result_path)  # first: it must not depend on the others
-    reporter.report(result, show_plans=opts.dry_run)
+    with sigterm_interrupts():
+        try:
+            if opts.dry_run:
+                result = run_all(config, accounts, secrets, opts)
+            else:
+                with run_lock(inputs.lock_file, min(inputs.lock_wait, deadline.remaining()),
+                              inputs.runtime_dir, inputs.cache_home):
+                    result = run_all(config, accounts, secrets, opts)
+        except KeyboardInterrupt:  # while waiting for the lock: no account started
+            opts.stop.set()
+            result = not_started(accounts, opts.day, config.timezone)
+        except LockError as exc:  # every account hears why nothing was filed
+            result = not_started(accounts, opts.day, config.timezone, exc)
+        if result_path is not None:
+            reporter.write_result(result, result_path)  # first: it must not depend on the others
+        reporter.report(result, show_plans=opts.dry_run)
+    if opts.stop.is_set():
+        return ExitCode.INTERRUPTED
     return ExitCode.FAILED if result.failed else ExitCode.OK

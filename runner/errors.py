@@ -42,9 +42,18 @@ class NetworkError(RunnerError):
 
 
 class Rejected(RunnerError):
-    """The site understood the request and said no (an error text, or a 4xx)."""
+    """The site understood the request and said no (an error text, or a 4xx).
+
+    ``answer`` is what it said, already shortened for a message (``'内容不能为空'``, ``HTTP 403``):
+    after a submit the pipeline reads the day back before believing the no, and if the plan is
+    there after all it warns with these words instead.
+    """
 
     reason = Reason.REJECTED
+
+    def __init__(self, message: str, answer: str | None = None) -> None:
+        super().__init__(message)
+        self.answer = answer or message
 
 
 class SiteChanged(RunnerError):
@@ -57,3 +66,9 @@ class VerifyError(RunnerError):
     """The site said the plan was saved, but reading it back shows something else."""
 
     reason = Reason.VERIFY
+
+
+class Interrupted(RunnerError):
+    """Ctrl-C or SIGTERM arrived before this account finished; no submit starts after it."""
+
+    reason = Reason.INTERRUPTED

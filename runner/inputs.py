@@ -147,6 +147,8 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("DAILYPLAN_LOCK_FILE", "lock_file", (RUN,), "the run lock's path"),
     Variable("DAILYPLAN_LOCK_WAIT", "lock_wait", (RUN,),
              "how long to wait for another run's lock (seconds, or 5m; default 300)", parse=_seconds),
+    Variable("XDG_RUNTIME_DIR", "runtime_dir", (RUN,), "the user's private runtime folder: the lock"),
+    Variable("XDG_CACHE_HOME", "cache_home", (RUN,), "the user's cache folder: the lock otherwise"),
     Variable("DAILYPLAN_RUN_DEADLINE", "run_deadline", (RUN,),
              "the run stops itself after this long (seconds, or 8m; default 480)", parse=_seconds),
     Variable("DAILYPLAN_RUN_OUTCOME", "run_outcome", (NOTIFY,), "the run job's result",
@@ -189,6 +191,8 @@ class Inputs:
     force: bool = False
     lock_file: str = ""
     lock_wait: float = 300.0
+    runtime_dir: str = ""
+    cache_home: str = ""
     run_deadline: float = DEFAULT_RUN_SECONDS
     run_outcome: str = ""
     issue_label: str = ""

@@ -9,6 +9,8 @@ counts are recorded on the test (``user_properties``) so ``docs/reliability.py``
 from __future__ import annotations
 
 import json
+import os
+import signal
 import threading
 import time
 from dataclasses import dataclass
@@ -18,6 +20,7 @@ from typing import Any
 import pytest
 
 from runner.cli import main
+from runner.lock import run_lock
 from runner.sandbox import Sandbox
 
 DAY = "2026-11-20"
@@ -27,6 +30,13 @@ SECRETS = {"alice": "pw-alice-REL-91c", "bob": "pw-bob-REL-27d"}
 
 def catalogue(kind: str, case: str, outcome: str) -> pytest.MarkDecorator:
     return pytest.mark.catalogue(kind, case, outcome)
+
+
+def cases(table: list[tuple[Any, ...]], outcome: str, kind: str = "fault",
+          title: str = "{}") -> list[Any]:
+    """One catalogue row per ``(case, *values)`` entry of a table, the case named by ``title``."""
+    return [pytest.param(*rest, id=case, marks=catalogue(kind, title.format(case), outcome))
+            for case, *rest in table]
 
 
 @dataclass
@@ -258,6 +268,28 @@ def test_wrong_password(h: Harness) -> None:
     assert (o.code, o.account["reason"], o.account["requests"]) == (1, "auth", 1)
 
 
+@catalogue("fault", "wrong password answered with the login form, the password refilled in it",
+           "failed `auth` naming 'a login page'; the page (and the password) quoted nowhere")
+def test_login_page_echoing_the_password(h: Harness) -> None:
+    h.secrets["alice"] = "not-the-password-ECHO"
+    h.sb.faults.login_echo = True
+    o = h.run("run", "--date", DAY)
+    assert (o.code, o.account["reason"], o.account["requests"]) == (1, "auth", 1)
+    assert o.account["message"] == ("login refused for alice (the site answered a login page); "
+                                    "check DAILYPLAN_PASSWORD_ALICE")
+
+
+@catalogue("fault", "a refusal 6,000 characters long, over several lines",
+           "failed `rejected`, quoting one line of at most 200 characters")
+def test_long_refusal_is_quoted_short(h: Harness) -> None:
+    h.sb.faults.submit_refusal = "本周计划已锁定，\n请联系管理员。" * 400
+    o = h.run("run", "--date", DAY)
+    assert (o.code, o.account["reason"]) == (1, "rejected")
+    quoted = o.account["message"].split(": ", 1)[1].split("; reading")[0]
+    assert quoted.startswith("'本周计划已锁定， 请联系管理员。") and quoted.endswith("…'")
+    assert len(quoted) == 200 + 2 and "\n" not in o.account["message"]
+
+
 @catalogue("fault", "bearer login answering 401", "failed `auth`, 1 request, never retried")
 def test_bearer_401(h: Harness) -> None:
     h.sb.faults.login_broken = True
@@ -333,20 +365,18 @@ def test_history_ignoring_the_dates_is_site_changed(h: Harness) -> None:
 
 TEAM_PAGES = [
     ("a login form", '<html><head><title>登录</title></head><body><form><input name="username">'
-                     '<input type="password" name="password"></form></body></html>'),
+                     '<input type="password" name="password"></form></body></html>', ""),
     ("a permission page", "<html><head><title>403 无权限</title></head><body><h1>无权访问团队计划"
-                          "</h1></body></html>"),
+                          "</h1></body></html>", "an HTML page titled '403 无权限'"),
     ("a redesign without the entries", '<html><body><ul class="members"><li>alice</li>'
-                                       "<li>bob</li></ul></body></html>"),
+                                       "<li>bob</li></ul></body></html>", "an HTML page without a title"),
 ]
 
 
-@pytest.mark.parametrize("page", [
-    pytest.param(page, id=case, marks=catalogue(
-        "fault", f"quorum set, the team page is {case}",
-        "failed `site-changed` (never `skipped quorum`), nothing submitted, run red"))
-    for case, page in TEAM_PAGES])
-def test_team_page_without_entries_is_site_changed(h: Harness, page: str) -> None:
+@pytest.mark.parametrize(("page", "shown"), cases(
+    TEAM_PAGES, "failed `site-changed` (never `skipped quorum`), nothing submitted, run red",
+    title="quorum set, the team page is {}"))
+def test_team_page_without_entries_is_site_changed(h: Harness, page: str, shown: str) -> None:
     h.sb.faults.team_page = page
     o = h.run("run", "--date", DAY, env=h.env(extra="[workday]\nquorum = 1"))
     assert (o.code, o.account["status"], o.account["reason"]) == (1, "failed", "site-changed")
@@ -355,8 +385,50 @@ def test_team_page_without_entries_is_site_changed(h: Harness, page: str) -> Non
             "GET /routine/daily answers with a login page even right after a new login, though "
             "alice's login works for other pages; the account may lack a permission, or the path is wrong")
     else:
-        assert o.account["message"].startswith("the team page has no 'textarea' entries")
+        assert o.account["message"].startswith(f"the team page ({shown}) has no 'textarea' entries")
     assert submits(h.sb) == 0
+
+
+SUCCESS_ANSWERS = [  # a BOM is stripped when the answer is decoded, so it needs no warning
+    ("with a UTF-8 BOM", '\ufeff"修改成功"\n'.encode(), False),
+    ("as a JSON object", '{"code": 0, "msg": "修改成功"}'.encode(), True),
+    ("as invalid JSON", b'"\\u4fee\\u6539\\u6210', True),
+]
+
+
+@pytest.mark.parametrize(("body", "warned"), cases(
+    SUCCESS_ANSWERS, "read back before believing it: `submitted` (with a warning naming "
+    "site.success_text unless it is the success text after all)", title="the success answer {}"))
+def test_unexpected_success_answer_is_checked_by_reading_back(h: Harness, body: bytes,
+                                                              warned: bool) -> None:
+    h.sb.faults.success_body = body
+    o = h.run("run", "--date", DAY)
+    assert (o.code, o.account["status"], o.account["requests"]) == (0, "submitted", 5)
+    warnings = [line for line in o.err.splitlines() if line.startswith("warning: ")]
+    assert len(warnings) == warned
+    for warning in warnings:
+        assert warning.startswith("warning: the site answered the submit with ") and warning.endswith(
+            "instead of the success answer, yet the plan reads back identical, so it counts as "
+            "submitted; if that answer means success on your system, set site.success_text to it")
+    assert submits(h.sb) == 1
+
+
+REFUSALS = [
+    ("the submit refused in words (200, nothing stored)", {"submit_refusal": "本周计划已锁定"},
+     "the site refused the plan for 2026-11-20: '本周计划已锁定'"),
+    ("the submit answered 403", {"submit_errors": [403]}, "127.0.0.1 answered 403 to POST /routine/daily"),
+]
+
+
+@pytest.mark.parametrize(("faults", "said"), cases(
+    REFUSALS, "read back: absent, so failed `rejected` with the site's words; never resubmitted"))
+def test_refusal_confirmed_by_reading_back(h: Harness, faults: dict[str, Any], said: str) -> None:
+    for name, value in faults.items():
+        setattr(h.sb.faults, name, value)
+    o = h.run("run", "--date", DAY)
+    assert (o.code, o.account["reason"]) == (1, "rejected")
+    assert o.account["message"] == f"{said}; reading 2026-11-20 back shows no plan there"
+    assert submits(h.sb) == 1
 
 
 @catalogue("fault", "a plan written by hand, with --force", "replaced, read back")
@@ -383,6 +455,107 @@ def test_overlapping_runs(h: Harness, capfd: pytest.CaptureFixture[str]) -> None
     assert submits(h.sb) == 1
     assert out.count("skipped (already-submitted)") == 1 and out.count("alice  submitted") == 1
     h.run("run", "--date", DAY)  # and the invariants hold afterwards
+
+
+def signal_on(sb: Sandbox, kind: str, signum: int) -> threading.Thread:
+    """Send ``signum`` to this process the moment the sandbox sees the first request of ``kind``."""
+    def watch() -> None:
+        deadline = time.monotonic() + 10
+        while not sb.requests_by(kind=kind) and time.monotonic() < deadline:
+            time.sleep(0.002)
+        os.kill(os.getpid(), signum)
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    return watcher
+
+
+def interrupted_run(h: Harness, kind: str, signum: int) -> list[dict[str, Any]]:
+    """alice then bob, one at a time; ``signum`` arrives at alice's first request of ``kind``."""
+    h.sb.faults.latency_ms = 60
+    signal_on(h.sb, kind, signum)
+    env = h.env("alice", "bob")
+    o = h.run("run", "--date", DAY, env={**env, "DAILYPLAN_CONFIG": "parallel = 1\n" + env["DAILYPLAN_CONFIG"]})
+    assert o.code == 130 and o.result is not None
+    return o.result["accounts"]
+
+
+@catalogue("fault", "SIGTERM while the first account's submit is on its way",
+           "that submit read back and reported; the next account never starts (`interrupted`); "
+           "result file written; exit 130")
+def test_sigterm_during_a_submit(h: Harness) -> None:
+    alice, bob = interrupted_run(h, "submit", signal.SIGTERM)
+    assert (alice["status"], alice["message"]) == ("submitted", "submitted and read back")
+    assert (bob["status"], bob["reason"], bob["message"]) == (
+        "failed", "interrupted",
+        "interrupted (Ctrl-C or SIGTERM) before this account started; nothing was sent for it")
+    assert submits(h.sb) == 1 and "2026-11-20" not in h.sb.plans["bob"]
+
+
+@catalogue("fault", "Ctrl-C while the first account reads its history",
+           "no submit starts after it; both accounts `interrupted`, result file written, exit 130")
+def test_ctrl_c_before_any_submit(h: Harness) -> None:
+    alice, bob = interrupted_run(h, "history", signal.SIGINT)
+    assert [(a["status"], a["reason"]) for a in (alice, bob)] == [("failed", "interrupted")] * 2
+    assert alice["message"] == ("interrupted (Ctrl-C or SIGTERM) before the plan for 2026-11-20 "
+                                "was submitted; nothing was sent for it")
+    assert submits(h.sb) == 0
+
+
+@catalogue("fault", "Ctrl-C while waiting for another run's lock",
+           "every account `interrupted` (none started), result file written, exit 130")
+def test_ctrl_c_while_waiting_for_the_lock(h: Harness) -> None:
+    env = h.env()
+    with run_lock(env["DAILYPLAN_LOCK_FILE"]):
+        timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
+        timer.start()
+        o = h.run("run", "--date", DAY, env=env)
+    assert o.code == 130 and o.result is not None
+    assert (o.account["status"], o.account["reason"]) == ("failed", "interrupted")
+    assert h.sb.log == []
+
+
+def planted_symlink(tmp: Path) -> str:
+    (tmp / "victim").write_text("keep me")
+    (tmp / "planted").symlink_to(tmp / "victim")
+    return str(tmp / "planted")
+
+
+def a_directory(tmp: Path) -> str:
+    (tmp / "a-dir").mkdir()
+    return str(tmp / "a-dir")
+
+
+LOCKS = [
+    ("the run lock is a symlink planted by someone else", planted_symlink,
+     "the run lock {} is a symbolic link, which dailyplan never follows; remove it, or set "
+     "DAILYPLAN_LOCK_FILE to a file of your own"),
+    ("the run lock cannot be opened (a directory in its place)", a_directory,
+     "cannot open the run lock {} (Is a directory); set DAILYPLAN_LOCK_FILE to a file of your own"),
+]
+
+
+@pytest.mark.parametrize(("make", "expected"), cases(
+    LOCKS, "every account failed `locked` with one line naming the lock and the fix; nothing sent"))
+def test_a_lock_that_cannot_be_had(h: Harness, make: Any, expected: str) -> None:
+    path = make(h.tmp)
+    o = h.run("run", "--date", DAY, env=h.env("alice", "bob", DAILYPLAN_LOCK_FILE=path))
+    assert o.code == 1 and o.result is not None
+    assert [(a["status"], a["reason"], a["message"]) for a in o.result["accounts"]] == [
+        ("failed", "locked", expected.format(path))] * 2
+    assert "unexpected" not in o.out + o.err and h.sb.log == []
+    assert not (h.tmp / "victim").exists() or (h.tmp / "victim").read_text() == "keep me"
+
+
+@catalogue("fault", "another run holds the lock past DAILYPLAN_LOCK_WAIT",
+           "failed `locked`: 'another dailyplan run has held …'; nothing sent")
+def test_lock_held_past_the_wait(h: Harness) -> None:
+    env = h.env(DAILYPLAN_LOCK_WAIT="0.2")
+    with run_lock(env["DAILYPLAN_LOCK_FILE"]):
+        o = h.run("run", "--date", DAY, env=env)
+    assert (o.code, o.account["reason"]) == (1, "locked")
+    assert o.account["message"] == (f"another dailyplan run has held {env['DAILYPLAN_LOCK_FILE']} "
+                                    "for over 0.2 s; nothing was submitted by this run")
+    assert h.sb.log == []
 
 
 # -- bad input: one line naming the fix, exit 2, no traceback -----------------------------------
@@ -419,18 +592,16 @@ BAD_ENV = [
 ]
 
 
-@pytest.mark.parametrize(("env", "expected"), [
-    pytest.param(*rest, id=case, marks=catalogue("input", case, "one line naming the variable, exit 2, nothing sent"))
-    for case, *rest in BAD_ENV])
+@pytest.mark.parametrize(("env", "expected"), cases(
+    BAD_ENV, "one line naming the variable, exit 2, nothing sent", "input"))
 def test_bad_environment(h: Harness, env: dict[str, str], expected: str) -> None:
     o = h.run("run", "--date", DAY, env={**h.env(), **env})
     assert (o.code, o.err.strip(), o.result) == (2, expected, None)
     assert h.sb.log == []
 
 
-@pytest.mark.parametrize(("argv", "toml", "expected"), [
-    pytest.param(*rest, id=case, marks=catalogue("input", case, "one line naming the fix, exit 2, nothing sent"))
-    for case, *rest in BAD_INPUTS])
+@pytest.mark.parametrize(("argv", "toml", "expected"), cases(
+    BAD_INPUTS, "one line naming the fix, exit 2, nothing sent", "input"))
 def test_bad_input(h: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                    argv: list[str], toml: str | None, expected: str) -> None:
     monkeypatch.chdir(tmp_path)
@@ -457,9 +628,8 @@ DATA_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("plan", "history"), [
-    pytest.param(*rest, id=case, marks=catalogue("data", case, "submitted; stored text equals the rendered plan"))
-    for case, *rest in DATA_CASES])
+@pytest.mark.parametrize(("plan", "history"), cases(
+    DATA_CASES, "submitted; stored text equals the rendered plan", "data"))
 def test_data_round_trips_exactly(h: Harness, plan: str, history: dict[str, str]) -> None:
     h.sb.plans["alice"] = dict(history)
     o = h.run("run", "--date", DAY, env=h.env(plan=plan))

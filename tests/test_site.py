@@ -51,7 +51,8 @@ def test_cookie_wrong_password_is_auth_without_retry(alice: Sandbox) -> None:
     c = client(alice, secret="wrong")
     with pytest.raises(AuthError) as err:
         c.login()
-    assert str(err.value) == "login refused for alice (用户名或密码错误); check DAILYPLAN_PASSWORD_ALICE"
+    assert str(err.value) == ("login refused for alice (the site answered '用户名或密码错误'); "
+                              "check DAILYPLAN_PASSWORD_ALICE")
     assert c.requests == 1
 
 

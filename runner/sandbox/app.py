@@ -55,6 +55,11 @@ class Faults:
     history_page: int | None = None  # the history lists only the first N rows of the range
     history_oldest_first: bool = False  # the history lists the oldest day first
     history_ignores_dates: bool = False  # the history ignores start/end and lists every plan
+    login_echo: bool = False  # a wrong password gets the login form back, the password refilled
+    # in its <input type="password" value="…"> (old Java web apps do this)
+    submit_refusal: str | None = None  # every submit is answered with these words, nothing stored
+    success_body: bytes | None = None  # a stored plan is answered with these bytes, not "修改成功"
+    # (a BOM before it, a JSON object, broken JSON: successes the runner must not call refusals)
     team_page: str | None = None  # the team page answered with this HTML instead (a login form,
     # a permission page, a redesign without the entries)
     drip_ms: int = 0  # every answer's body goes out one byte every N ms (a stuck proxy)
@@ -81,11 +86,6 @@ class _Answer:
     body: bytes
     content_type: str
     headers: dict[str, str] = field(default_factory=dict)
-    history_page: int | None = None  # the history lists only the first N rows of the range
-    history_oldest_first: bool = False  # the history lists the oldest day first
-    history_ignores_dates: bool = False  # the history ignores start/end and lists every plan
-    team_page: str | None = None  # the team page answered with this HTML instead (a login form,
-    # a permission page, a redesign without the entries)
     drip_ms: int = 0  # the glue writes the body a byte at a time, this far apart
 
 
@@ -131,6 +131,15 @@ def _page(title: str, body: str) -> str:
         f'<body>\n<header><h1>{html.escape(title)}</h1><a href="/routine/daily">我的计划</a>'
         f"</header>\n{body}</body></html>\n"
     )
+
+
+def _echoing_login_form(username: str, password: str) -> str:
+    """The login form after a wrong password, both fields refilled: a page never to be quoted."""
+    return ('<!DOCTYPE html>\n<html><head><title>用户登录</title></head><body>\n'
+            '<p class="error">用户名或密码错误</p><form action="/login">\n'
+            f'<input name="username" value="{html.escape(username)}">\n'
+            f'<input type="password" name="password" value="{html.escape(password)}">\n'
+            "</form></body></html>\n")
 
 
 def _routine_rows(rows: list[tuple[str, str]]) -> str:
@@ -364,6 +373,8 @@ class Sandbox:
     def _login(self, query: _Query) -> tuple[_Answer, str | None]:
         username, password = _first(query, "username"), _first(query, "password")
         if not self._password_ok(username, password):
+            if self.faults.login_echo:
+                return _html(_echoing_login_form(username or "", password or "")), None
             return _json("用户名或密码错误"), None  # 200 and no cookie, as the real one does
         sid = secrets.token_hex(16)
         self._sessions[sid] = str(username)
@@ -433,7 +444,11 @@ class Sandbox:
         content = _first(form, "content") or ""
         if not content.strip():
             return _json("内容不能为空")
+        if self.faults.submit_refusal is not None:
+            return _json(self.faults.submit_refusal)
         self._store(user, day, content)
+        if self.faults.success_body is not None:
+            return _Answer(200, self.faults.success_body, "application/json; charset=utf-8")
         return _json("修改成功")
 
     def _store(self, user: str, day: date, content: str) -> None:

@@ -19,7 +19,8 @@ from runner.config import Secret, Site
 from runner.errors import AuthError, NetworkError, Rejected, SiteChanged
 from runner.site.http import Transport
 from runner.site.pages import decode_page, dig, hidden_value, is_login_page
-from runner.site.shapes import answer_text, login_request, session_cookies
+from runner.site.quote import quote_answer
+from runner.site.shapes import login_request, session_cookies
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 LOGINISH = re.compile(r"log-?[io]n|sign-?in|/sso\b|/cas\b|/auth\b|/oauth|passport|/uaa\b", re.I)
@@ -103,11 +104,11 @@ def log_in(site: Site, transport: Transport, username: str, secret: Secret) -> s
             raise AuthError(f"{refused}; check {secret.variable}")
         http.headers["Authorization"] = f"Bearer {token}"
         return csrf
-    said = "" if "<" in text else answer_text(text)[:80]  # a short answer, never a page
     if not http.cookies.get(site.cookie_name):
         others = sorted({c.name for c in http.cookies})
         hint = f" (or site.cookie_name: the site set {', '.join(others)})" if others else ""
-        raise AuthError(f"{refused}{f' ({said})' if said else ''}; check {secret.variable}{hint}")
+        said = quote_answer(text)  # a short answer, or the kind of page: never the page
+        raise AuthError(f"{refused} (the site answered {said}); check {secret.variable}{hint}")
     if (resp.status_code == 200 and is_login_page(text)) or (
             resp.status_code in REDIRECTS and session_ended(site, resp)):
         raise AuthError(f"{refused} (the login page came back); check {secret.variable}")

@@ -22,7 +22,8 @@ from runner.errors import AuthError, NetworkError, Rejected, SiteChanged
 from runner.site.auth import ended_message, jwt_expiry, log_in, page_text, session_ended
 from runner.site.http import Transport
 from runner.site.pages import Row, count_team_plans, format_day, hidden_value, parse_history
-from runner.site.shapes import answer_text, submit_request, succeeded, with_query
+from runner.site.quote import quote_answer
+from runner.site.shapes import submit_request, succeeded, with_query
 
 __all__ = ["MAX_LOGINS", "SiteClient", "jwt_expiry"]
 
@@ -92,8 +93,8 @@ class SiteClient:
             self.site, day, text, self._csrf).kwargs, **req.kwargs)
         said = page_text(resp)
         if not succeeded(self.site, said):
-            shown = answer_text(said) if not self.site.success_field else said.strip()
-            raise Rejected(f"the site refused the plan for {day}: {shown[:200]!r}")
+            shown = quote_answer(said)
+            raise Rejected(f"the site refused the plan for {day}: {shown}", shown)
 
     # -------------------------------------------------------------- plumbing
 
@@ -149,7 +150,8 @@ class SiteClient:
         if resp.status_code >= 500:
             raise NetworkError(f"{self._host} answered {resp.status_code} to {method} {path}")
         if 400 <= resp.status_code < 500:
-            raise Rejected(f"{self._host} answered {resp.status_code} to {method} {path}")
+            raise Rejected(f"{self._host} answered {resp.status_code} to {method} {path}",
+                           f"HTTP {resp.status_code}")
         return resp
 
     def close(self) -> None:

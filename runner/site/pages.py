@@ -248,9 +248,12 @@ def count_team_plans(page: str, site: Site) -> int:
     """
     texts = team_texts(page, site)
     if not texts:
+        from runner.site.quote import quote_answer  # it reads pages with this module's helpers
+
         where = (f"no list items at site.team_items {site.team_items!r}"
                  if site.history_format == "json" else f"no '{site.team_content_selector}' entries")
-        raise SiteChanged(f"the team page has {where} (one per member expected, you included); "
+        raise SiteChanged(f"the team page ({quote_answer(page)}) has {where} (one per member "
+                          "expected, you included); "
                           "the site changed, or the setting needs updating; the quorum could not "
                           "be counted, so nothing was submitted")
     return sum(len(text.strip()) > site.team_min_chars for text in texts)
