@@ -52,6 +52,9 @@ def test_every_example_is_ready(profile: str, tmp_path: Path, capsys: pytest.Cap
 
 @pytest.mark.parametrize(("profile", "changes", "line"), [
     ("reference", {"login_path": "'/signin'"}, "login: GET /signin answered 404: set site.login_path"),
+    ("form-csrf", {"login_path": "'/signin.do'"}, "login: GET /signin.do answered 404: set site.login_path"),
+    ("json-api", {"api_login_path": "'/api/v1/login'"},
+     "login: POST /api/v1/login answered 404: set site.api_login_path"),
     ("form-csrf", {"cookie_name": "'session'"},
      'login: POST /login.do answered 302 and set no cookie "session" (cookies set: JSESSIONID): set site.cookie_name'),
     ("form-csrf", {"csrf_field": "'csrf_token'"},

@@ -120,6 +120,8 @@ def _csrf_from_login_page(site: Site, transport: Transport) -> str:
     resp = transport.send("GET", bare, params=urlsplit(site.login_path).query or None)
     if resp.status_code >= 500:
         raise NetworkError(f"{transport.host} answered {resp.status_code} to GET {bare}")
+    if resp.status_code >= 400:
+        raise Rejected(f"{transport.host} answered {resp.status_code} to GET {bare}; check site.login_path")
     value = hidden_value(page_text(resp), site.csrf_field) or transport.session.cookies.get(site.csrf_field)
     if value is None:
         raise SiteChanged(f"the login page GET {bare} ({resp.status_code}) has no field or cookie "

@@ -126,13 +126,13 @@ def _login_misfit(site: Site, client: SiteClient, secret: Secret, last: _Exchang
     key = "api_login_path" if site.auth == "bearer" else "login_path"
     resp, text = last.resp, page_text(last.resp)
     where = f"login: {last.method} {last.path} answered {resp.status_code}"
+    if resp.status_code in (404, 410):
+        return f"{where}: set site.{'login_path' if site.csrf_field and last.method == 'GET' else key}"
     if isinstance(exc, SiteChanged):  # the CSRF field is not on the login page
         names = [i.get("name") for i in soup(text).find_all("input", type="hidden")]
         found = f"hidden inputs: {', '.join(n for n in names if n)}" if any(names) else "no hidden input"
         return (f"{where} with no field or cookie {_q(site.csrf_field)} ({found}): set "
                 "site.csrf_field")
-    if resp.status_code in (404, 410):
-        return f"{where}: set site.{'login_path' if site.csrf_field and last.method == 'GET' else key}"
     if resp.status_code in (405, 415):
         return f"{where} (it wants another method or body): set site.login_method"
     if resp.status_code in (401, 403):
