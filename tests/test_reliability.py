@@ -93,7 +93,9 @@ class Harness:
         lost = sum(1 for user, plans in before.items() for day, plan in plans.items()
                    if self.sb.plans.get(user, {}).get(day) != plan and day != forced_day)
         self.counts["tracebacks"] += text.count("Traceback (most recent call last)")
-        self.counts["secrets_leaked"] += sum(text.count(s) for s in self.secrets.values())
+        # ``::add-mask::`` is GitHub's instruction to hide a value: the one place it may appear
+        shown = "\n".join(line for line in text.splitlines() if not line.startswith("::add-mask::"))
+        self.counts["secrets_leaked"] += sum(shown.count(s) for s in self.secrets.values())
         self.counts["plans_lost"] += lost
         for name, value in self.counts.items():
             self.node.user_properties = [p for p in self.node.user_properties if p[0] != name]
@@ -556,6 +558,40 @@ def test_lock_held_past_the_wait(h: Harness) -> None:
     assert o.account["message"] == (f"another dailyplan run has held {env['DAILYPLAN_LOCK_FILE']} "
                                     "for over 0.2 s; nothing was submitted by this run")
     assert h.sb.log == []
+
+
+@catalogue("data", "a previous plan holding a lone surrogate (\\ud800)",
+           "read as U+FFFD, submitted; never a failed account")
+def test_lone_surrogate_in_a_previous_plan(h: Harness) -> None:
+    h.sb.plans["alice"]["2026-11-19"] = "2026.11.19\n坏字符 \ud800 与 \udfff 结束"
+    o = h.run("run", "--date", DAY)
+    assert (o.code, o.account["status"]) == (0, "submitted")
+    assert h.sb.plans["alice"][DAY].endswith("\n\n2026.11.19\n坏字符 \ufffd 与 \ufffd 结束")
+
+
+INJECTED = "::error::injected%0A::warning::twice\n@octocat @team/all 请看"
+RUNNER_COMMANDS = ("::add-mask::", "::error title=", "::warning title=", "::notice title=",
+                   "::group::", "::endgroup::")
+
+
+@catalogue("security", "site text with ::error:: workflow commands, %0A and @mentions (refusals)",
+           "quoted on one line; no line of output starts a workflow command the runner did not write; "
+           "'%' escaped in annotations")
+def test_site_text_cannot_become_workflow_commands(h: Harness) -> None:
+    h.secrets["alice"] = "wrong-password-INJ"
+    h.sb.faults.login_refusal = h.sb.faults.submit_refusal = INJECTED
+    summary = h.tmp / "summary.md"
+    o = h.run("run", "--date", DAY, env=h.env("alice", "bob", GITHUB_ACTIONS="true",
+                                              GITHUB_STEP_SUMMARY=str(summary)))
+    assert o.code == 1 and o.result is not None
+    assert [a["reason"] for a in o.result["accounts"]] == ["auth", "rejected"]
+    for account in o.result["accounts"]:
+        assert "::error::injected%0A::warning::twice @octocat" in account["message"]
+    for line in (o.out + o.err).splitlines():
+        assert not line.startswith("::") or line.startswith(RUNNER_COMMANDS), line
+        if line.startswith(RUNNER_COMMANDS) and "injected" in line:
+            assert "%250A" in line and "%0A::warning" not in line  # GitHub would decode %0A
+    assert summary.exists()
 
 
 # -- bad input: one line naming the fix, exit 2, no traceback -----------------------------------

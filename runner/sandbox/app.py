@@ -55,6 +55,7 @@ class Faults:
     history_page: int | None = None  # the history lists only the first N rows of the range
     history_oldest_first: bool = False  # the history lists the oldest day first
     history_ignores_dates: bool = False  # the history ignores start/end and lists every plan
+    login_refusal: str | None = None  # the words of a wrong-password answer, not 用户名或密码错误
     login_echo: bool = False  # a wrong password gets the login form back, the password refilled
     # in its <input type="password" value="…"> (old Java web apps do this)
     submit_refusal: str | None = None  # every submit is answered with these words, nothing stored
@@ -375,7 +376,7 @@ class Sandbox:
         if not self._password_ok(username, password):
             if self.faults.login_echo:
                 return _html(_echoing_login_form(username or "", password or "")), None
-            return _json("用户名或密码错误"), None  # 200 and no cookie, as the real one does
+            return _json(self.faults.login_refusal or "用户名或密码错误"), None  # 200, no cookie
         sid = secrets.token_hex(16)
         self._sessions[sid] = str(username)
         cookie = {"Set-Cookie": f"session={sid}; HttpOnly; Path=/"}
