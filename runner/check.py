@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from runner import config as cfg
 from runner import credentials
 from runner.commands import prepare, start
-from runner.errors import ExitCode, RunnerError
-from runner.site.client import SiteClient
+from runner.errors import ExitCode
+from runner.site.diagnose import diagnose
 from runner.workday import today_in
 
 
@@ -32,14 +32,8 @@ def probe(config: cfg.Config, account: cfg.Account, secret: cfg.Secret | None,
           secrets: Mapping[str, str]) -> State:
     if secret is None:
         return State(f"missing: {credentials.missing(config, account, secrets)}", missing=True)
-    client = SiteClient(config.site, account.username, secret)
-    try:
-        client.login()
-        return State(f"ready (logged in with {secret.variable})", ready=True)
-    except RunnerError as exc:
-        return State(f"login failed ({exc.reason}): {exc}")
-    finally:
-        client.close()
+    line = diagnose(config, account, secret)  # login → an authenticated read → parse
+    return State(line, ready=line.startswith("ready"))
 
 
 def main(args: argparse.Namespace, env: Mapping[str, str]) -> ExitCode:

@@ -84,6 +84,13 @@ COMMANDS = (
             "dailyplan learn ~/Downloads/plans.example.har --id me\n  dailyplan check",
             "0 written, 2 not a usable recording, a file in the way (use --force), or a moment "
             "missing with --strict"),
+    Command("record", "runner.record", "record your own system's answers as test fixtures",
+            "A dry run against your real system, recorded with vcrpy into "
+            "tests/cassettes/site/<account>.yaml: the password, cookies, tokens and host are "
+            "scrubbed, and the plan text replaced by placeholders unless --keep-text. make test "
+            "replays every cassette there, offline. Nothing is submitted.",
+            "DAILYPLAN_PASSWORD=… dailyplan record --account me",
+            "0 recorded, 1 the dry run failed (still recorded), 2 config/secret error or no vcrpy"),
     Command("notify", "runner.github.notify", "open, comment on or close per-account GitHub issues",
             "Reads the run's result file and keeps one GitHub issue per failing account. Meant "
             "for the workflow's notify job; it never turns a run red.",
@@ -121,7 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
         made[command.name] = sub.add_parser(
             command.name, help=command.summary, description=command.description,
             epilog=_epilog(command), formatter_class=argparse.RawDescriptionHelpFormatter,
-            parents=[with_config if command.name in ("run", "check", "history") else common])
+            parents=[with_config if command.name in ("run", "check", "history", "record") else common])
 
     run = made["run"]
     run.add_argument("--date", metavar="YYYY-MM-DD", help="pretend today is this date")
@@ -149,6 +156,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help="where to write (default dailyplan.toml; - for standard output)")
     learn.add_argument("--force", action="store_true", help="replace FILE if it exists")
     learn.add_argument("--strict", action="store_true", help="exit 2 when a moment is missing")
+    record = made["record"]
+    record.add_argument("--account", metavar="ID", action="append", help="only this account (repeat)")
+    record.add_argument("--date", metavar="YYYY-MM-DD", help="pretend today is this date")
+    record.add_argument("--keep-text", action="store_true", help="keep the plan text as the site showed it")
+    record.add_argument("--out", metavar="DIR", help="where to write (default tests/cassettes/site)")
     made["notify"].add_argument("--result", metavar="FILE", help="the result file of the run")
     return parser
 

@@ -238,8 +238,9 @@ def test_check_reports_each_account(team: Sandbox, capsys: pytest.CaptureFixture
     e["DAILYPLAN_PASSWORD_BOB"] = "wrong"
     assert main(["check"], e) == 1
     out = capsys.readouterr().out
-    assert "alice  alice            ready (logged in with DAILYPLAN_PASSWORD_ALICE)" in out
-    assert "bob    bob              login failed (auth)" in out
+    assert "alice  alice            ready (logged in with DAILYPLAN_PASSWORD_ALICE; history read: 1 plan(s), 0 on " in out
+    assert ("bob    bob              login: GET /login answered 200 and set no cookie at all ('用户名或密码错误'): "
+            "check DAILYPLAN_PASSWORD_BOB, site.login_method, site.username_param and site.password_param") in out
     del e["DAILYPLAN_PASSWORD_BOB"]
     assert main(["check"], e) == 2
     assert "bob    bob              missing: set DAILYPLAN_PASSWORD_BOB" in capsys.readouterr().out

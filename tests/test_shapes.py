@@ -62,3 +62,23 @@ def test_success_by_text_or_field(field: str, value: object, answer: str, ok: bo
 def test_a_copied_cookie_in_either_form() -> None:
     assert session_cookies("abc123\n", "session") == [("session", "abc123")]
     assert session_cookies("Cookie: JSESSIONID=a1; route=r2", "session") == [("JSESSIONID", "a1"), ("route", "r2")]
+
+
+def test_a_gbk_system_gets_its_login_in_gbk() -> None:
+    site = replace(SITE, form_charset="gbk")
+    assert login_request(site, "张三", "p", None).kwargs == {"params": "username=%D5%C5%C8%FD&password=p"}
+    form = login_request(replace(site, login_method="post-form"), "张三", "🚀", None)
+    assert form.kwargs["data"] == b"username=%E5%BC%A0%E4%B8%89&password=%F0%9F%9A%80"  # 🚀: no GBK form
+
+
+def test_a_relative_redirect_to_the_login_page_ends_the_session() -> None:
+    import requests
+
+    from runner.site.auth import session_ended
+
+    resp = requests.Response()
+    resp.status_code, resp.url = 302, "https://oa.example.com/app/oa/main.do?method=dailyList"
+    site = Site(base_url="https://oa.example.com/app", login_path="/login.do")
+    for location in ("../login.do", "/app/login.do?expired=1", "https://sso.example.com/login.do", "login.do"):
+        resp.headers["Location"] = location
+        assert session_ended(site, resp) is (location != "login.do"), location

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import requests
 
@@ -33,7 +33,9 @@ def session_ended(site: Site, resp: requests.Response) -> bool:
     if resp.status_code == 401:
         return True
     if resp.status_code in REDIRECTS:
-        target = urlsplit(resp.headers.get("Location", "")).path.rstrip("/")
+        # a relative Location ("login.do", "../login") is resolved as a browser would
+        where = urljoin(resp.url or site.base_url + "/", resp.headers.get("Location", ""))
+        target = urlsplit(where).path.rstrip("/")
         prefix = urlsplit(site.base_url).path.rstrip("/")
         logins = {urlsplit(p).path.rstrip("/") for p in (site.login_path, site.api_login_path)}
         return target in logins | {prefix + p for p in logins}

@@ -56,11 +56,28 @@ def login_request(site: Site, username: str, password: str, csrf: str | None) ->
         creds[site.csrf_field] = csrf
     if site.login_method == "get":
         bare, query = with_query(path, creds)
+        if not _utf8(site):  # a GBK system reads its query in GBK too
+            return Request("GET", bare, {"params": _encoded(query, site)})
         return Request("GET", bare, {"params": query})
     bare, query = with_query(path, {})
     if site.login_method == "post-json":
         return Request("POST", bare, {"params": query, "json": creds})
+    if not _utf8(site):
+        body = _encoded(list(creds.items()), site).encode("ascii")
+        return Request("POST", bare, {"params": query, "data": body, "headers": {"Content-Type": FORM}})
     return Request("POST", bare, {"params": query, "data": creds})
+
+
+def _encoded(pairs: list[tuple[str, str]], site: Site) -> str:
+    """Credentials in the form's charset; one it cannot hold could not be typed there either."""
+    try:
+        return urlencode(pairs, encoding=site.form_charset)
+    except UnicodeEncodeError:
+        return urlencode(pairs)
+
+
+def _utf8(site: Site) -> bool:
+    return site.form_charset.lower().replace("_", "-") in ("utf-8", "utf8")
 
 
 def submit_request(site: Site, day: date, text: str, csrf: str | None) -> Request:
@@ -73,7 +90,7 @@ def submit_request(site: Site, day: date, text: str, csrf: str | None) -> Reques
     kwargs: dict[str, Any] = {"params": query} if query else {}
     if site.submit_format == "json":
         kwargs["json"] = {**fixed, **own}
-    elif site.form_charset.lower().replace("_", "-") in ("utf-8", "utf8") and not fixed:
+    elif _utf8(site) and not fixed:
         kwargs["data"] = own  # exactly what the reference system has always been sent
     else:
         pairs = [(k, _form_value(v)) for k, v in fixed.items()] + list(own.items())

@@ -1,0 +1,293 @@
+"""``check``'s diagnosis: walk login → an authenticated read of today → parse, and at the first step
+that does not fit, say what the site did and which ``[site]`` key to change.
+
+A new user's config is wrong in one place, and "login failed" does not say which. Each step here
+looks at what came back (the status, the cookies set, the shape of the page or the JSON) and
+names the key that decides it: ``login: POST /login answered 200 and set no cookie "session"
+(cookies set: JSESSIONID): set site.cookie_name``. Nothing is submitted; no secret, query string
+or page is ever quoted, only short answers, names and counts.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+
+from runner.config import Account, Config, Secret, Site
+from runner.errors import AuthError, RunnerError, SiteChanged
+from runner.site.auth import REDIRECTS, page_text, session_ended
+from runner.site.client import SiteClient
+from runner.site.http import Transport
+from runner.site.pages import dig, is_login_page, parse_day, soup
+from runner.site.shapes import answer_text
+from runner.workday import today_in
+
+
+def _q(value: object) -> str:
+    """A config value or name as the README and TOML write it: in double quotes."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+class Misfit(Exception):
+    """The first step that does not fit: the line to print."""
+
+
+@dataclass
+class _Exchange:
+    method: str
+    path: str
+    resp: requests.Response
+
+
+class _Recorder:
+    """Keeps every exchange the client makes, so a failed step can be explained from what came back."""
+
+    def __init__(self, transport: Transport) -> None:
+        self.exchanges: list[_Exchange] = []
+        self._send = transport.send
+        transport.send = self.send  # type: ignore[method-assign]
+
+    def send(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        resp = self._send(method, path, **kwargs)
+        self.exchanges.append(_Exchange(method, path, resp))
+        return resp
+
+    def last(self) -> _Exchange | None:
+        return self.exchanges[-1] if self.exchanges else None
+
+
+def diagnose(config: Config, account: Account, secret: Secret, day: date | None = None) -> str:
+    """One line: ``ready (…)`` after an authenticated read parsed, else the first misfit and its key.
+
+    The login and the read are the run's own (``SiteClient``), so what check calls ready is what a
+    run will meet; the recorded answers only explain a step that failed.
+    """
+    site = config.site
+    day = day or today_in(config.timezone)
+    client = SiteClient(site, account.username, secret)
+    recorder = _Recorder(client.transport)
+    try:
+        try:
+            client.login()
+        except RunnerError as exc:
+            raise Misfit(_login_misfit(site, client, secret, recorder.last(), exc)) from None
+        logged_in = len(recorder.exchanges)
+        try:
+            rows = client.history(day - timedelta(days=site.lookback_days), day)
+        except RunnerError as exc:
+            after = recorder.exchanges[logged_in:]
+            raise Misfit(_history_misfit(site, secret, after[0] if after else None, exc)) from None
+        seen = [_json(page_text(x.resp)) for x in recorder.exchanges]
+        team = ""
+        if config.workday.quorum:
+            try:
+                team = f"; team page: {client.team_count(day)} plans"
+            except RunnerError as exc:
+                raise Misfit(f"team: {exc}") from None
+        _success_check(site, seen)
+        today = len([r for r in rows if r.day == day])
+        return (f"ready (logged in with {secret.variable}; history read: {len(rows)} plan(s), "
+                f"{today} on {day}{team})")
+    except Misfit as misfit:
+        return str(misfit)
+    except RunnerError as exc:  # a step after the read (the team page) failed on its own terms
+        return f"failed ({exc.reason}): {exc}"
+    finally:
+        client.close()
+
+
+def _json(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def _short(text: str) -> str:
+    """A short answer as the site said it; a page is named by its kind, never quoted."""
+    said = answer_text(text)
+    if "<" in said:
+        title = soup(said).title
+        return "a login page" if is_login_page(said) else (
+            f"a page titled {title.get_text(strip=True)[:60]!r}" if title else "an HTML page")
+    return repr(said[:80])
+
+
+def _login_misfit(site: Site, client: SiteClient, secret: Secret, last: _Exchange | None,
+                  exc: RunnerError) -> str:
+    if last is None:  # nothing was sent: a ready token or cookie that could not be used
+        return f"login failed ({exc.reason}): {exc}"
+    key = "api_login_path" if site.auth == "bearer" else "login_path"
+    resp, text = last.resp, page_text(last.resp)
+    where = f"login: {last.method} {last.path} answered {resp.status_code}"
+    if isinstance(exc, SiteChanged):  # the CSRF field is not on the login page
+        names = [i.get("name") for i in soup(text).find_all("input", type="hidden")]
+        found = f"hidden inputs: {', '.join(n for n in names if n)}" if any(names) else "no hidden input"
+        return (f"{where} with no field or cookie {_q(site.csrf_field)} ({found}): set "
+                "site.csrf_field")
+    if resp.status_code in (404, 410):
+        return f"{where}: set site.{'login_path' if site.csrf_field and last.method == 'GET' else key}"
+    if resp.status_code in (405, 415):
+        return f"{where} (it wants another method or body): set site.login_method"
+    if resp.status_code in (401, 403):
+        return (f"{where} ({_short(text)}): check {secret.variable}, site.username_param and "
+                "site.password_param")
+    if resp.status_code >= 400 or not isinstance(exc, AuthError):
+        return f"{where}: {exc}"
+    if site.auth == "bearer":
+        return _token_misfit(site, where, text, secret)
+    cookies = sorted({c.name for c in client.transport.session.cookies})
+    if not client.transport.session.cookies.get(site.cookie_name):
+        if cookies:
+            return (f'{where} and set no cookie "{site.cookie_name}" (cookies set: '
+                    f"{', '.join(cookies)}): set site.cookie_name")
+        return (f"{where} and set no cookie at all ({_short(text)}): check {secret.variable}, "
+                "site.login_method, site.username_param and site.password_param")
+    return (f"{where} with the login page again: check {secret.variable}, site.username_param and "
+            "site.password_param")
+
+
+def _token_misfit(site: Site, where: str, text: str, secret: Secret) -> str:
+    data = _json(text)
+    if data is None:
+        return f"{where} with {_short(text)}, not JSON: check site.api_login_path and site.login_method"
+    try:
+        token = dig(data, site.token_field)
+    except KeyError:
+        holds = ", ".join(_paths(data)) or type(data).__name__
+        return (f"{where} with no token at token_field {_q(site.token_field)} (it holds: "
+                f"{holds[:160]}): set site.token_field, or check {secret.variable}")
+    return (f"{where} and {_q(site.token_field)} is {_short(json.dumps(token))}, not a token: "
+            f"check {secret.variable}, or set site.token_field")
+
+
+def _paths(data: Any, prefix: str = "", depth: int = 0) -> list[str]:
+    """Dotted paths in a JSON value, shallow first: what a user could put in a ``*_field`` key."""
+    if not isinstance(data, dict) or depth > 2:
+        return []
+    found = []
+    for k, v in data.items():
+        found.append(f"{prefix}{k}")
+        found += _paths(v, f"{prefix}{k}.", depth + 1)
+    return found
+
+
+def _lists(data: Any, prefix: str = "") -> list[str]:
+    """Dotted paths of the lists in a JSON answer ("" is the top level)."""
+    if isinstance(data, list):
+        return [prefix.rstrip(".")]
+    if isinstance(data, dict):
+        return [p for k, v in data.items() for p in _lists(v, f"{prefix}{k}.")]
+    return []
+
+
+def _history_misfit(site: Site, secret: Secret, first: _Exchange | None, exc: RunnerError) -> str:
+    """The read right after the login failed: say what it met."""
+    if first is None:
+        return f"history: {exc}"
+    resp, where = first.resp, f"history: GET {first.path} answered {first.resp.status_code}"
+    if resp.status_code == 404:
+        return f"{where}: set site.history_path"
+    if session_ended(site, resp):
+        if secret.kind == "cookie":
+            return (f"{where}, the login page: the cookie in {secret.variable} is not a live "
+                    "session; copy a fresh one (and check site.cookie_name)")
+        return (f"{where}, the login page, right after logging in: the login did not take; "
+                f"check {secret.variable}, site.cookie_name and site.login_method")
+    if resp.status_code in REDIRECTS:
+        target = urlsplit(resp.headers.get("Location", "")).path  # never the query
+        return f"{where}, a redirect to {target!r}: if that is the login page, set site.login_path to it"
+    if resp.status_code >= 400:
+        return f"{where}: check site.history_path and its fixed query"
+    if isinstance(exc, SiteChanged):
+        text = page_text(resp)
+        return _page_misfit(site, text, _json(text), exc, resp.status_code)
+    return f"history: {exc}"
+
+
+def _page_misfit(site: Site, text: str, data: Any, exc: SiteChanged, status: int) -> str:
+    if site.history_format == "json":
+        if data is None:
+            return (f"history: {status}, the answer is {_short(text)}, not JSON: set "
+                    "site.history_format = 'html' (or check site.history_path)")
+        lists = _lists(data)
+        if "no list at" in str(exc):
+            shown = ", ".join(_q(p) for p in lists) or "none"
+            return (f"history: {status}, no list at history_items {_q(site.history_items)} (lists in "
+                    f"the answer: {shown}): set site.history_items")
+        items = dig(data, site.history_items)
+        first = next((i for i in items if isinstance(i, dict)), None)
+        if first is None:
+            return (f"history: {status}, the list at history_items {_q(site.history_items)} holds "
+                    "no objects: set site.history_items to the list of plans")
+        return (f"history: {status}, the items have no readable date in history_date_field "
+                f"{_q(site.history_date_field)} (fields: {', '.join(map(str, first))[:120]}): set "
+                "site.history_date_field")
+    if data is not None and not isinstance(data, str):
+        return f"history: {status}, the answer is JSON, not an HTML page: set site.history_format = 'json'"
+    page = soup(text)
+    rows = page.select(site.row_selector)
+    if not rows:
+        return (f"history: {status}, 0 rows match row_selector {_q(site.row_selector)}; the page "
+                f"{_page_shape(page)}: set site.row_selector")
+    sample = rows[0].get_text(" ", strip=True)[:40]
+    if not any(r.select_one(site.row_date_selector) for r in rows):
+        return (f"history: {status}, {len(rows)} rows match row_selector {_q(site.row_selector)} but "
+                f"none has row_date_selector {_q(site.row_date_selector)} (first row: {sample!r}): "
+                "set site.row_date_selector")
+    if "content_encoding" in str(exc):
+        return f"history: {status}, the plans are not JSON-escaped: set site.content_encoding = 'plain'"
+    return (f"history: {status}, {len(rows)} rows match but a date in row_date_selector "
+            f"{_q(site.row_date_selector)} is not readable (first row: {sample!r}): set "
+            "site.row_date_selector")
+
+
+def _page_shape(page: Any) -> str:
+    """What the page holds instead: its biggest table, or its most repeated element."""
+    tables = [(len(t.find_all("tr")), t) for t in page.find_all("table")]
+    count, table = max(tables, key=lambda pair: pair[0]) if tables else (0, None)
+    if count > 1:
+        return f"has a table with {count} rows ({_selector(table)} tr)"
+    holders = {id(text.parent.parent): text.parent.parent for text in page.find_all(string=True)
+               if text.parent is not None and text.parent.parent is not None
+               and len(text.strip()) <= 30 and parse_day(text.strip())}
+    rows = Counter(_selector(row) for row in holders.values())
+    if rows:
+        selector, count = rows.most_common(1)[0]
+        return f"has {count} {_q(selector)} element(s) holding a date"
+    classes = Counter(_selector(el) for el in page.find_all(class_=True))
+    if classes:
+        selector, count = classes.most_common(1)[0]
+        if count > 1:
+            return f"has {count} {_q(selector)} elements"
+    if is_login_page(str(page)):
+        return "is a login page"
+    return "has no table and no repeated element"
+
+
+def _selector(element: Any) -> str:
+    if element.get("id"):
+        return f"{element.name}#{element['id']}"
+    return f"{element.name}.{element['class'][0]}" if element.get("class") else element.name
+
+
+def _success_check(site: Site, seen: list[Any]) -> None:
+    """Judge the success check by the answers seen: a submit answers in the same style."""
+    objects = [d for d in seen if isinstance(d, dict)]
+    if site.success_field and objects:
+        top = site.success_field.split(".")[0]
+        if not any(top in d for d in objects):
+            holds = ", ".join(sorted({k for d in objects for k in d}))[:120]
+            raise Misfit(f"submit: the site's JSON answers have no {_q(top)} for success_field "
+                         f"{_q(site.success_field)} (they hold: {holds}): set site.success_field")
+    elif objects and any(k in d for d in objects for k in ("code", "success", "status", "ok")):
+        keys = ", ".join(sorted({k for d in objects for k in d}))[:120]
+        raise Misfit(f"submit: the site answers JSON objects ({keys}) but success is checked by "
+                     f"success_text {_q(site.success_text)}: set site.success_field and "
+                     "site.success_value")
