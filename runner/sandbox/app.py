@@ -63,6 +63,8 @@ class Faults:
     # (a BOM before it, a JSON object, broken JSON: successes the runner must not call refusals)
     team_page: str | None = None  # the team page answered with this HTML instead (a login form,
     # a permission page, a redesign without the entries)
+    cookie_always: bool = False  # every answer sets a fresh session cookie, logged in or not
+    # (so a wrong password still "gets a cookie", and a runner must not trust that alone)
     drip_ms: int = 0  # every answer's body goes out one byte every N ms (a stuck proxy)
     gzip_answers: bool = False  # answers are sent gzip-compressed (Content-Encoding: gzip)
     gzip_bomb: str | None = None  # answers to this kind are a small gzip inflating to 64 MB
@@ -330,6 +332,8 @@ class Sandbox:
         """The transport-level knobs, applied to whatever the application answered."""
         if answer is None:
             return None
+        if self.faults.cookie_always and "Set-Cookie" not in answer.headers:
+            answer.headers["Set-Cookie"] = f"session=anon-{secrets.token_hex(8)}; HttpOnly; Path=/"
         if self.faults.gzip_bomb == kind:
             answer = _Answer(answer.status, _bomb(), answer.content_type,
                              {**answer.headers, "Content-Encoding": "gzip"})
