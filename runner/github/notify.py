@@ -8,6 +8,7 @@ after doing what it can, whatever GitHub answers, and 2 only when it cannot even
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import sys
@@ -242,7 +243,7 @@ def _load(result: Path | None, say: Callable[[str, str], None]) -> dict[str, Any
     return data if isinstance(data, dict) else None
 
 
-def main(args: Any, env: Mapping[str, str]) -> ExitCode:
+def main(args: argparse.Namespace, env: Mapping[str, str]) -> ExitCode:
     """``dailyplan notify``, the shape every command shares."""
     return run(Path(args.result) if args.result else None, env)
 
