@@ -129,3 +129,9 @@ def test_a_config_file_saved_with_a_bom_loads(tmp_path: Path) -> None:
     path.write_bytes('\ufeff[site]\r\nbase_url = "https://plans.corp.test"\r\n[[accounts]]\r\nid = "a"\r\n'
                      'username = "a"\r\n'.encode())
     assert load(str(path), {}).accounts[0].id == "a"
+
+
+def test_an_unknown_account_names_where_it_came_from(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = '[site]\nbase_url = "https://plans.corp.test"\n[[accounts]]\nid = "alice"\nusername = "a"\nplan = "x"\n'
+    assert main(["run"], {"DAILYPLAN_CONFIG": config, "DAILYPLAN_ACCOUNT": "zed"}) == 2
+    assert capsys.readouterr().err == "error: DAILYPLAN_ACCOUNT zed is not in DAILYPLAN_CONFIG; accounts: alice\n"
