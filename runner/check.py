@@ -15,6 +15,7 @@ from runner import config as cfg
 from runner import credentials
 from runner.commands import prepare, start
 from runner.errors import ExitCode
+from runner.pipeline import token_warnings
 from runner.site.diagnose import diagnose
 from runner.workday import calendar_notices, today_in
 
@@ -49,6 +50,9 @@ def main(args: argparse.Namespace, env: Mapping[str, str]) -> ExitCode:
             reporter.warn(warning)
 
     secrets = {a.id: credentials.find(config, a, inputs.secrets) for a in accounts}
+    for secret in secrets.values():
+        for warning in token_warnings(secret) if secret is not None and secret.kind == "token" else ():
+            reporter.warn(warning)
 
     def one(account: cfg.Account) -> State:
         reporter.line(f"checking  {account.id} …")
