@@ -10,6 +10,7 @@ token, a UTF-8 BOM at the start of a config.
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
 import re
@@ -195,6 +196,7 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("GITHUB_OUTPUT", "output", (NOTIFY,), "set by Actions (notify --needed writes there)"),
 )
 PLAIN_NAMES = frozenset(v.name for v in VARIABLES if v.name.startswith("DAILYPLAN_") and not v.secret)
+WORKFLOW_NAMES = frozenset({"DAILYPLAN_RUNS_ON", "DAILYPLAN_NOTIFY_RUNS_ON"})  # read by the YAML only
 
 
 def variables_for(command: str) -> list[Variable]:
@@ -253,8 +255,9 @@ class Inputs:
                 raise UsageError(f"{var.name} is {shown}; {exc}") from None
         if command in SITE:
             values["secrets"] = {k: v for k, v in merged.items()
-                                 if k.startswith("DAILYPLAN_") and k not in PLAIN_NAMES
+                                 if k.startswith("DAILYPLAN_") and k not in PLAIN_NAMES | WORKFLOW_NAMES
                                  and k not in ("DAILYPLAN_SECRETS", "DAILYPLAN_CONFIG")}
+            _refuse_near_misses(values["secrets"])
         return cls(**values)
 
     @property
@@ -267,6 +270,21 @@ class Inputs:
             return event["repository"]["private"] is not True
         except (OSError, ValueError, KeyError, TypeError):
             return True  # unknown: keep work data out of the log
+
+
+def _refuse_near_misses(names: Mapping[str, str]) -> None:
+    """DAILYPLAN_DRYRUN=true would be ignored (and its value redacted as a secret): say so.
+
+    Names that look like a secret's (PASSWORD, TOKEN, COOKIE) are left to ``credentials``, which
+    explains them against the account that needs one.
+    """
+    plain = sorted(PLAIN_NAMES - {"DAILYPLAN_SECRETS"})
+    for name in names:
+        if name.startswith(SECRET_PREFIXES) or name == "DAILYPLAN_BASE_URL":
+            continue
+        close = difflib.get_close_matches(name, plain, n=1, cutoff=0.85)
+        if close:
+            raise UsageError(f"{name} is not a variable dailyplan reads; did you mean {close[0]}?")
 
 
 def _merged(env: Mapping[str, str]) -> dict[str, str]:

@@ -128,4 +128,5 @@ def console_line(a: AccountResult, width: int) -> str:
     if a.seconds is not None:
         extra.append(f"{a.seconds:.2f} s")
     tail = f"  [{', '.join(extra)}]" if extra else ""
-    return f"{a.id:<{width}}  {status:<28} {a.message}{tail}"
+    message = " ".join(a.message.splitlines())  # one line per account, whatever the site said
+    return f"{a.id:<{width}}  {status:<28} {message}{tail}"
