@@ -135,3 +135,9 @@ def test_an_unknown_account_names_where_it_came_from(tmp_path: Path, capsys: pyt
     config = '[site]\nbase_url = "https://plans.corp.test"\n[[accounts]]\nid = "alice"\nusername = "a"\nplan = "x"\n'
     assert main(["run"], {"DAILYPLAN_CONFIG": config, "DAILYPLAN_ACCOUNT": "zed"}) == 2
     assert capsys.readouterr().err == "error: DAILYPLAN_ACCOUNT zed is not in DAILYPLAN_CONFIG; accounts: alice\n"
+
+
+def test_a_lower_case_plain_variable_is_named_too() -> None:
+    with pytest.raises(UsageError, match="dailyplan_dry_run is not a variable dailyplan reads; did you mean "
+                                         "DAILYPLAN_DRY_RUN"):
+        Inputs.read({"dailyplan_dry_run": "true"}, "run")
