@@ -70,7 +70,8 @@ class Redactor:
 
     def masks(self) -> list[str]:
         """The values to hand GitHub's ``::add-mask::``, so its log hides them too."""
-        return [*self.values, *(h for h in self.hosts if h not in self.values)]
+        lines = [line for v in self.values for line in v.splitlines() if _worth(line)]  # GitHub
+        return list(dict.fromkeys([*lines, *self.hosts]))  # masks a multi-line value line by line
 
 
 NOTHING = Redactor()

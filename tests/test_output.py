@@ -91,3 +91,8 @@ def test_site_text_on_a_line_of_its_own_is_no_workflow_command(capsys: pytest.Ca
 def test_a_bare_scheme_is_not_a_secret_worth_blanking() -> None:
     assert Redactor(["https://", "https://x"])("see https://example.org") == "see https://example.org"
     assert Redactor(["https://hc-ping.com/abc"])("GET https://hc-ping.com/abc") == "GET ***"
+
+
+def test_masks_are_one_line_each() -> None:
+    assert Redactor(["line-one\nline-two", "solo-pw"], ["plans.corp"]).masks() == [
+        "line-one", "line-two", "solo-pw", "plans.corp"]
