@@ -224,6 +224,20 @@ def test_a_limit_that_outlasts_the_retries_is_explained_not_raised(github, tmp_p
         f"::warning title=dailyplan::notify: GitHub's rate limit (GET {ISSUES} answered 429)")
 
 
+def test_a_write_refused_by_a_secondary_limit_is_resent_after_the_wait(github, tmp_path, capsys):
+    from fake_github import Fault
+
+    github.labels["dailyplan"] = {"name": "dailyplan", "color": "d93f0b", "description": None}
+    github.faults.append(Fault(403, retry_after=3, method="POST"))
+    sleeps = Sleeps()
+
+    notify(github, result_file(tmp_path, "2026-11-20", failed()), sleeps, DAILYPLAN_RUN_OUTCOME="failure")
+
+    assert [i.title for i in github.issues] == [ALICE]
+    assert github.log[-2:] == [f"POST {ISSUES}", f"POST {ISSUES}"]  # refused, so no read to look for it
+    assert sleeps == [3.0, 1.0]
+
+
 def test_writes_are_at_least_a_second_apart(github, tmp_path, capsys):
     sleeps = Sleeps()
     result = result_file(tmp_path, "2026-11-20", failed(), failed("bob"), failed("carol"))
@@ -381,7 +395,7 @@ def test_a_missed_day_closed_by_hand_is_not_opened_again(github, tmp_path):
     notify(github, result_file(tmp_path, "2026-11-20", ok(missed=["2026-11-18"])))
 
     assert len(github.issues) == 1 and writes(github) == []
-    assert github.sent[1][2] == {"labels": "dailyplan", "state": "closed", "since": "2026-10-20",
+    assert github.sent[1][2] == {"labels": "dailyplan", "state": "closed", "since": "2026-10-20T00:00:00Z",
                                  "per_page": "100"}
 
 

@@ -171,7 +171,7 @@ class Notifier:
         if not once:
             return set()
         try:
-            since = (date.fromisoformat(str(report.get("date"))) - timedelta(days=31)).isoformat()
+            since = f"{date.fromisoformat(str(report.get('date'))) - timedelta(days=31)}T00:00:00Z"
         except ValueError:
             since = None
         return {i["title"] for i in self.github.issues(self.label, state="closed", since=since)}
