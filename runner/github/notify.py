@@ -196,7 +196,7 @@ class Notifier:
             self.label_checked = True
         issue = self.github.write("POST", "/issues", {"title": title, "body": body, "labels": [self.label]},
                                   found=lambda: self.open_issues().get(title))
-        print(f"opened #{issue['number']}: {title}")
+        print(f"opened #{issue.get('number', '?')}: {title}")
 
     def _comment(self, issue: dict[str, Any], text: str) -> None:
         number = issue["number"]
