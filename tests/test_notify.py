@@ -415,6 +415,21 @@ def test_a_missed_day_closes_once_a_run_that_read_the_history_no_longer_lists_it
                               f"\n\n{MARK}"]
 
 
+def test_a_missed_day_closes_when_the_history_shows_its_plan_and_only_then(github, tmp_path):
+    issue = github.add_issue(MISSED, ["dailyplan"])
+
+    # out of the audit window now, but the history shows no plan: not proof, stays open
+    notify(github, result_file(tmp_path, "2026-11-30", ok(missed=[], filed=["2026-11-27"])))
+    assert issue.state == "open"
+    # the history read shows a plan for the day (even on a run that then failed to submit)
+    notify(github, result_file(tmp_path, "2026-12-01", failed(reason="verify", missed=[],
+                                                              filed=["2026-11-18", "2026-11-30"])),
+           DAILYPLAN_RUN_OUTCOME="failure")
+
+    assert issue.state == "closed" and issue.comments[-1].startswith(
+        "The run of 2026-12-01 read the history of `alice` and no longer lists 2026-11-18 as missed")
+
+
 # -- heads-up issues ----------------------------------------------------------------------------
 
 CALENDAR = "dailyplan: no statutory calendar for 2027"
