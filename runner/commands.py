@@ -11,20 +11,25 @@ import argparse
 import dataclasses
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from runner import config as cfg
 from runner import credentials
 from runner.deadline import Deadline
 from runner.errors import ConfigError, ExitCode, UsageError
+from runner.heartbeat import Heartbeat
 from runner.inputs import Inputs
 from runner.interrupt import not_started, sigterm_interrupts
 from runner.lock import LockError, run_lock
 from runner.pipeline import Options, run_all
 from runner.plan import check_template
+from runner.preview import preview_days_off
 from runner.redact import Redactor
 from runner.report import Reporter
-from runner.workday import today_in
+from runner.workday import calendar_notices, today_in
 
+EXAMPLE_DOMAINS = (".example.com", ".example.org", ".example.net")
+EXAMPLE_USERNAME = "your-login-name"  # the shipped dailyplan.toml's
 NOT_CONFIGURED = (
     "dailyplan is not configured here, so nothing was filed. Add the repository secret "
     "DAILYPLAN_PASSWORD (one account) or DAILYPLAN_SECRETS (several), and edit dailyplan.toml "
@@ -40,9 +45,34 @@ def start(env: Mapping[str, str], command: str) -> tuple[Inputs, Reporter]:
     return inputs, reporter
 
 
+def untouched_example(config: cfg.Config) -> str | None:
+    """Why the config is still the shipped example (an example.com host, the sample username).
+
+    Sent as is, the real password would go to a stranger's host in a GET query: refuse before
+    any request, naming the lines to edit.
+    """
+    host = (urlsplit(config.site.base_url).hostname or "").lower()
+    found = []
+    if host.rstrip(".").endswith(EXAMPLE_DOMAINS) or host in {d[1:] for d in EXAMPLE_DOMAINS}:
+        found.append(("site.base_url", host))
+    found += [(f"the username of account {a.id!r},", a.username) for a in config.accounts
+              if a.username == EXAMPLE_USERNAME]
+    if not found:
+        return None
+    lines = config.text.splitlines()
+    where = []
+    for key, value in found:
+        number = next((n for n, line in enumerate(lines, 1) if value in line.lower()), None)
+        where.append(f"{'line ' + str(number) + ' ' if number else ''}({key} {value!r})")
+    return (f"{config.source} is still the example, so nothing was sent: edit {' and '.join(where)} "
+            "to your own system's address and login name")
+
+
 def prepare(config_path: str | None, inputs: Inputs, only: tuple[str, ...] | list[str] = (),
             ) -> tuple[cfg.Config, list[cfg.Account]]:
     config = cfg.load(config_path, inputs)
+    if problem := untouched_example(config):
+        raise UsageError(problem)
     if inputs.ca_bundle and not config.site.ca_bundle:
         config = dataclasses.replace(config, site=dataclasses.replace(config.site,
                                                                       ca_bundle=inputs.ca_bundle))
@@ -81,10 +111,13 @@ def main(args: argparse.Namespace, env: Mapping[str, str]) -> ExitCode:
                    force=args.force or inputs.force, debug=args.debug,
                    deadline=deadline)
 
+    beat = Heartbeat("" if opts.dry_run else inputs.heartbeat_url, reporter.warn)  # a dry run proves nothing
+    beat.start()
     with sigterm_interrupts():
         try:
             if opts.dry_run:
-                result = run_all(config, accounts, secrets, opts)
+                result = preview_days_off(config, accounts, secrets, opts,
+                                          run_all(config, accounts, secrets, opts))
             else:
                 with run_lock(inputs.lock_file, min(inputs.lock_wait, deadline.remaining()),
                               inputs.runtime_dir, inputs.cache_home):
@@ -94,9 +127,13 @@ def main(args: argparse.Namespace, env: Mapping[str, str]) -> ExitCode:
             result = not_started(accounts, opts.day, config.timezone)
         except LockError as exc:  # every account hears why nothing was filed
             result = not_started(accounts, opts.day, config.timezone, exc)
+        result.warnings = calendar_notices(day, config.workday.calendar)
         if result_path is not None:
             reporter.write_result(result, result_path)  # first: it must not depend on the others
+        for warning in result.warnings:
+            reporter.warn(warning)
         reporter.report(result, show_plans=opts.dry_run)
+    beat.finish(result)
     if opts.stop.is_set():
         return ExitCode.INTERRUPTED
     return ExitCode.FAILED if result.failed else ExitCode.OK

@@ -8,11 +8,10 @@ is the worst way to learn about it.
 from __future__ import annotations
 
 import codecs
-import difflib
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, time
 from enum import StrEnum
 from pathlib import Path
@@ -22,20 +21,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from runner.errors import UsageError
 from runner.inputs import Inputs, strip_bom
-from runner.workday import DayRange, Decision, decide, parse_day_ranges
+from runner.validate import Validator, secret_kind
+from runner.workday import DayRange, Decision, decide
 
+_Validator = Validator  # the schema's functions take the shared validator
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent / "templates" / "plan.txt.j2"  # package data
 DEFAULT_PARALLEL = 8  # polite to a fragile internal server; `parallel` raises it
 SECRETS_HINT = "(repository → Settings → Secrets and variables → Actions, or export it)"
-# Key names that would *hold* a credential (and their near misses). A key that only *names* a field,
-# such as site.password_param or site.token_field, is a documented key and never refused.
-_SECRET_WORDS = {
-    "password": "PASSWORD", "passwd": "PASSWORD", "pwd": "PASSWORD", "pass": "PASSWORD",
-    "passphrase": "PASSWORD", "secret": "PASSWORD", "credentials": "PASSWORD",
-    "token": "TOKEN", "access_token": "TOKEN", "auth_token": "TOKEN", "bearer": "TOKEN",
-    "authorization": "TOKEN", "api_key": "TOKEN", "apikey": "TOKEN", "jwt": "TOKEN",
-    "cookie": "COOKIE", "cookies": "COOKIE", "session": "COOKIE", "session_id": "COOKIE",
-}
 
 
 Scalar = str | int | float | bool  # what a TOML scalar in [site] may hold (dates arrive as strings)
@@ -147,6 +139,8 @@ class Config:
     timezone: str = "Asia/Shanghai"
     parallel: int = DEFAULT_PARALLEL
     source: str = "dailyplan.toml"
+    base: Path = Path(".")  # the folder relative paths start from
+    text: str = field(default="", repr=False)  # the TOML itself, so messages can name its lines
 
     def workers(self, accounts: int) -> int:
         """The pool size: never more threads than accounts, never more than `parallel`."""
@@ -220,7 +214,7 @@ def load(path: str | None, env: Inputs | Mapping[str, str]) -> Config:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"{source}: not valid TOML: {exc}") from None
-    return parse(data, source=source, base=base, base_url=inputs.base_url)
+    return replace(parse(data, source=source, base=base, base_url=inputs.base_url), text=text)
 
 
 def parse(data: Mapping[str, Any], *, source: str, base: Path, base_url: str = "") -> Config:
@@ -247,7 +241,7 @@ def parse(data: Mapping[str, Any], *, source: str, base: Path, base_url: str = "
         raise v.error(f"workday.audit_days ({workday.audit_days}) is more than site.lookback_days "
                       f"({site.lookback_days}); lower it or raise site.lookback_days")
     accounts = _accounts(v, data.get("accounts"), base)
-    return Config(site, workday, accounts, timezone, parallel, source)
+    return Config(site, workday, accounts, timezone, parallel, source, base)
 
 
 _SITE_CHOICES = {
@@ -411,19 +405,6 @@ def _accounts(v: _Validator, raw: Any, base: Path) -> tuple[Account, ...]:
     return tuple(accounts)
 
 
-def secret_kind(key: str) -> str | None:
-    """PASSWORD, TOKEN or COOKIE when a key's name says it holds that credential, else None.
-
-    Whole names and close misspellings count (``passwd``, ``pasword``, ``Tokens``), in any
-    spelling of case and separators; names that merely contain a word (``password_param``) do not.
-    """
-    name = key.strip().lower().replace("-", "_").replace(" ", "_")
-    if name in _SECRET_WORDS:
-        return _SECRET_WORDS[name]
-    close = difflib.get_close_matches(name, list(_SECRET_WORDS), n=1, cutoff=0.84)
-    return _SECRET_WORDS[close[0]] if close else None
-
-
 def _refuse_secrets(v: _Validator, data: Mapping[str, Any]) -> None:
     """A credential in a file gets committed and pushed; refuse it and name the variable instead.
 
@@ -448,70 +429,6 @@ def _refuse_secrets(v: _Validator, data: Mapping[str, Any]) -> None:
         for i, acc in enumerate(data["accounts"]):
             if isinstance(acc, dict):
                 walk(acc, f"accounts[{i}].", str(acc.get("id", "")))
-
-
-class _Validator:
-    """Small typed getters whose errors all read '<source>: <key> <problem>; <fix>'."""
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-
-    def error(self, message: str) -> UsageError:
-        return UsageError(f"{self.source}: {message}")
-
-    def keys(self, table: Mapping[str, Any], where: str, allowed: set[str]) -> None:
-        for key in table:
-            if key not in allowed:
-                hint = difflib.get_close_matches(key, sorted(allowed), n=1)
-                did = f"did you mean {hint[0]!r}?" if hint else f"known: {', '.join(sorted(allowed))}"
-                raise self.error(f"unknown key {where}{key} ({did})")
-
-    def choice(self, value: str, name: str, allowed: tuple[str, ...]) -> str:
-        if value not in allowed:
-            hint = difflib.get_close_matches(value, allowed, n=1)
-            did = f" (did you mean {hint[0]!r}?)" if hint else ""
-            listed = ", ".join(repr(a) for a in allowed[:-1]) + f" or {allowed[-1]!r}"
-            raise self.error(f"{name} {value!r} is not known{did}; use {listed}")
-        return value
-
-    def table(self, data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
-        value = data.get(key, {})
-        if not isinstance(value, dict):
-            raise self.error(f"{key} must be a table: write it as [{key}]")
-        return value
-
-    def string(self, t: Mapping[str, Any], key: str, where: str, default: str | None = None) -> str:
-        if key not in t:
-            if default is None:
-                raise self.error(f"{where}{key} is missing")
-            return default
-        value = t[key]
-        if not isinstance(value, str):
-            raise self.error(f"{where}{key} must be a string in quotes, got {value!r}")
-        return value
-
-    def integer(self, t: Mapping[str, Any], key: str, where: str, default: int = 0,
-                minimum: int = 0) -> int:
-        value = t.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            raise self.error(f"{where}{key} must be a whole number ≥ {minimum}, got {value!r}")
-        return value
-
-    def number(self, t: Mapping[str, Any], key: str, where: str) -> float:
-        value = t[key]
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self.error(f"{where}{key} must be a number, got {value!r}")
-        return float(value)
-
-    def days(self, t: Mapping[str, Any], key: str, where: str) -> tuple[DayRange, ...]:
-        value = t.get(key, [])
-        if not isinstance(value, list):
-            raise self.error(f"{where}{key} must be a list such as "
-                             f'["2026-12-31", "2026-12-24..2026-12-28"], got {value!r}')
-        try:
-            return parse_day_ranges(value)
-        except ValueError as exc:
-            raise self.error(f"{where}{key}: {exc}") from None
 
 
 def parse_date(text: str, what: str) -> date:

@@ -6,10 +6,11 @@ is the local emulator, so what a new user watches here is what their scheduled r
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Mapping
 from datetime import date, timedelta
 
-from runner.config import Account, Config, Secret, Site, Workday
+from runner.config import Account, Config, Secret, SecretKind, Site, Workday
 from runner.pipeline import Options, run_all
 from runner.result import AccountResult, console_line
 from runner.sandbox import DEMO_ACCOUNTS, Sandbox, demo_plans
@@ -44,8 +45,37 @@ def _show(result: AccountResult, requests: int) -> None:
     print(f"    requests seen by the server: {requests}")
 
 
-def main(args: object = None, env: Mapping[str, str] | None = None) -> ExitCode:
+class StepFailed(Exception):
+    """A demo step did not do what it narrates: stop there, say so, never narrate past it."""
+
+
+def _expect(ok: bool, what: str, result: AccountResult | None = None) -> None:
+    if not ok:
+        seen = f" (got {result.status}{f' ({result.reason})' if result.reason else ''}: {result.message})" \
+            if result else ""
+        raise StepFailed(f"{what}{seen}")
+
+
+NEXT = ("\nNext, from this clone: edit dailyplan.toml (your system's address and login name), then\n"
+        "  export DAILYPLAN_PASSWORD=…        # your password; never in the file\n"
+        "  .venv/bin/dailyplan check          # logs in, reads, renders: nothing is submitted\n"
+        "  .venv/bin/dailyplan run --dry-run  # what would be filed\n"
+        "(installed with pip or pipx instead? the same commands without .venv/bin/)")
+
+
+def main(args: argparse.Namespace, env: Mapping[str, str]) -> ExitCode:
     """``dailyplan demo``: reads nothing from the environment."""
+    try:
+        _narrate()
+    except StepFailed as exc:
+        print(f"\nthe demo stopped: {exc}. Nothing after this step ran; rerun with --debug, or "
+              "report it with the output above.")
+        return ExitCode.FAILED
+    print(NEXT)
+    return ExitCode.OK
+
+
+def _narrate() -> None:
     real_today = today_in(TZ)
     day = _workday_on_or_after(real_today)
     step = 0
@@ -61,7 +91,7 @@ def main(args: object = None, env: Mapping[str, str] | None = None) -> ExitCode:
         config = Config(Site(base_url=sandbox.url), Workday(calendar="cn"),
                         (Account(id="demo", username="demo", plan=PLAN),), timezone=TZ)
         account = config.accounts[0]
-        secrets = {"demo": Secret("password", DEMO_ACCOUNTS["demo"], "DAILYPLAN_PASSWORD_DEMO")}
+        secrets = {"demo": Secret(SecretKind.PASSWORD, DEMO_ACCOUNTS["demo"], "DAILYPLAN_PASSWORD_DEMO")}
         print(f"dailyplan demo: a sandbox of the team system is running at {sandbox.url}")
         print(f"account 'demo' has plans for the last workdays; today in {TZ} is {real_today}.")
 
@@ -71,31 +101,30 @@ def main(args: object = None, env: Mapping[str, str] | None = None) -> ExitCode:
             print(f"    ({real_today} is not a workday, so the demo files {day}'s plan, "
                   "as `dailyplan run --date` would.)")
 
-        say(f"Run for {day}: log in once, read the last 31 days, then today alone, render, submit, "
-            "read back.")
+        say(f"Run for {day}: log in once, read the history, render, submit, read back.")
         sandbox.clear_log()
         first = run_all(config, [account], secrets, Options(day=day)).accounts[0]
-        print(f"    rendered from templates/plan.txt.j2 and the previous workday's plan "
+        _expect(first.status == Status.SUBMITTED, "the first run did not submit", first)
+        print(f"    rendered from the shipped template and the previous workday's plan "
               f"({first.previous_date}):")
         for line in (first.plan or "").splitlines():
             print(f"    │ {line}")
         _show(first, len(sandbox.log))
         stored = sandbox.plans["demo"].get(day.isoformat(), "")
-        print(f"    read back from the server: {'identical' if stored == first.plan else 'DIFFERENT'}"
-              f" ({len(stored)} characters)")
+        _expect(stored == first.plan, "the plan read back from the server differs from the one sent")
+        print(f"    read back from the server: identical ({len(stored)} characters)")
 
         say("Run again (a later schedule slot): the plan is there, so it is left untouched.")
         sandbox.clear_log()
         again = run_all(config, [account], secrets, Options(day=day)).accounts[0]
+        _expect(again.reason == Reason.ALREADY_SUBMITTED, "the second run did not leave the plan alone",
+                again)
         _show(again, len(sandbox.log))
 
         holiday = _a_public_holiday_before(day)
         say(f"Run on {holiday}: a day off is decided without touching the network.")
         sandbox.clear_log()
         off = run_all(config, [account], secrets, Options(day=holiday)).accounts[0]
+        _expect(off.requests == 0 and off.status == Status.SKIPPED, "the day off was not skipped "
+                "without a request", off)
         _show(off, len(sandbox.log))
-
-    ok = first.status == Status.SUBMITTED and again.reason == Reason.ALREADY_SUBMITTED and off.requests == 0
-    print("\nNext: edit dailyplan.toml, export DAILYPLAN_PASSWORD, then `python -m runner check` and "
-          "`python -m runner run --dry-run`." if ok else "\nthe demo did not go as expected (see above)")
-    return ExitCode.OK if ok else ExitCode.FAILED

@@ -10,6 +10,7 @@ token, a UTF-8 BOM at the start of a config.
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
 import re
@@ -105,6 +106,21 @@ def _run_id(raw: str) -> str:
     return value
 
 
+def _heartbeat(raw: str) -> str:
+    value = raw.strip().rstrip("/")
+    if value and not re.fullmatch(r"https?://[^\s/]+(/\S*)?", value):
+        raise ValueError("use an http(s) URL such as https://hc-ping.com/<uuid>; copy it from the "
+                         "check's page, or unset it")
+    return value
+
+
+def _minutes(raw: str) -> int:
+    value = raw.strip()
+    if not value.isdigit() or int(value) == 0:
+        raise ValueError("use the run job's timeout-minutes, a whole number such as 30")
+    return int(value)
+
+
 def _existing(raw: str) -> str | None:
     value = raw.strip()
     if value and not Path(value).exists():
@@ -142,7 +158,8 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("DAILYPLAN_ACCOUNT", "accounts", (RUN,), "only these account ids (comma-separated)",
              parse=_ids),
     Variable("DAILYPLAN_DATE", "date", (RUN,), "pretend today is this date (YYYY-MM-DD)", parse=_day),
-    Variable("DAILYPLAN_DRY_RUN", "dry_run", (RUN,), "true: submit nothing", parse=_flag),
+    Variable("DAILYPLAN_DRY_RUN", "dry_run", (RUN, NOTIFY), "true: submit nothing (notify: touch no issue)",
+             parse=_flag),
     Variable("DAILYPLAN_FORCE", "force", (RUN,), "true: replace a plan already there", parse=_flag),
     Variable("DAILYPLAN_LOCK_FILE", "lock_file", (RUN,), "the run lock's path"),
     Variable("DAILYPLAN_LOCK_WAIT", "lock_wait", (RUN,),
@@ -153,6 +170,13 @@ VARIABLES: tuple[Variable, ...] = (
              "the run stops itself after this long (seconds, or 8m; default 480)", parse=_seconds),
     Variable("DAILYPLAN_RUN_OUTCOME", "run_outcome", (NOTIFY,), "the run job's result",
              parse=_outcome),
+    Variable("DAILYPLAN_HEARTBEAT_URL", "heartbeat_url", (RUN,),
+             "ping this healthchecks.io-style URL at start and end of a run", parse=_heartbeat,
+             secret=True),
+    Variable("DAILYPLAN_RUN_JOB", "run_job", (NOTIFY,), "the run job's name (default: file the plan)"),
+    Variable("DAILYPLAN_RUN_TIMEOUT", "run_timeout", (NOTIFY,),
+             "the run job's timeout-minutes, to tell its timeout from a person's cancel",
+             parse=_minutes),
     Variable("DAILYPLAN_ISSUE_LABEL", "issue_label", (NOTIFY,),
              "the label of failure issues (default dailyplan)", parse=_label),
     Variable("REQUESTS_CA_BUNDLE", "ca_bundle", SITE, "a company CA bundle (PEM)",
@@ -168,8 +192,11 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("GITHUB_SERVER_URL", "server_url", (NOTIFY,), "set by Actions", parse=_url),
     Variable("GITHUB_API_URL", "api_url", (NOTIFY,), "set by Actions", parse=_url),
     Variable("GITHUB_RUN_ID", "run_id", (NOTIFY,), "set by Actions", parse=_run_id),
+    Variable("GITHUB_RUN_ATTEMPT", "run_attempt", (NOTIFY,), "set by Actions", parse=_run_id),
+    Variable("GITHUB_OUTPUT", "output", (NOTIFY,), "set by Actions (notify --needed writes there)"),
 )
 PLAIN_NAMES = frozenset(v.name for v in VARIABLES if v.name.startswith("DAILYPLAN_") and not v.secret)
+WORKFLOW_NAMES = frozenset({"DAILYPLAN_RUNS_ON", "DAILYPLAN_NOTIFY_RUNS_ON"})  # read by the YAML only
 
 
 def variables_for(command: str) -> list[Variable]:
@@ -196,6 +223,9 @@ class Inputs:
     run_deadline: float = DEFAULT_RUN_SECONDS
     run_outcome: str = ""
     issue_label: str = ""
+    heartbeat_url: str = field(default="", repr=False)
+    run_job: str = ""
+    run_timeout: int = 0
     ca_bundle: str | None = None
     actions: bool = False
     step_summary: str = ""
@@ -205,6 +235,8 @@ class Inputs:
     server_url: str = ""
     api_url: str = ""
     run_id: str = ""
+    run_attempt: str = ""
+    output: str = ""
 
     @classmethod
     def read(cls, env: Mapping[str, str], command: str) -> Inputs:
@@ -223,8 +255,9 @@ class Inputs:
                 raise UsageError(f"{var.name} is {shown}; {exc}") from None
         if command in SITE:
             values["secrets"] = {k: v for k, v in merged.items()
-                                 if k.startswith("DAILYPLAN_") and k not in PLAIN_NAMES
+                                 if k.startswith("DAILYPLAN_") and k not in PLAIN_NAMES | WORKFLOW_NAMES
                                  and k not in ("DAILYPLAN_SECRETS", "DAILYPLAN_CONFIG")}
+            _refuse_near_misses(values["secrets"])
         return cls(**values)
 
     @property
@@ -237,6 +270,21 @@ class Inputs:
             return event["repository"]["private"] is not True
         except (OSError, ValueError, KeyError, TypeError):
             return True  # unknown: keep work data out of the log
+
+
+def _refuse_near_misses(names: Mapping[str, str]) -> None:
+    """DAILYPLAN_DRYRUN=true would be ignored (and its value redacted as a secret): say so.
+
+    Names that look like a secret's (PASSWORD, TOKEN, COOKIE) are left to ``credentials``, which
+    explains them against the account that needs one.
+    """
+    plain = sorted(PLAIN_NAMES - {"DAILYPLAN_SECRETS"})
+    for name in names:
+        if name.startswith(SECRET_PREFIXES) or name == "DAILYPLAN_BASE_URL":
+            continue
+        close = difflib.get_close_matches(name, plain, n=1, cutoff=0.85)
+        if close:
+            raise UsageError(f"{name} is not a variable dailyplan reads; did you mean {close[0]}?")
 
 
 def _merged(env: Mapping[str, str]) -> dict[str, str]:

@@ -22,11 +22,11 @@ from runner.deadline import Deadline
 from runner.errors import Interrupted, Rejected, RunnerError, SiteChanged, VerifyError
 from runner.interrupt import result_of, settle
 from runner.month import MonthView, month_view
-from runner.plan import PlanContext, normalize, render
+from runner.plan import context_for, normalize, previous_plan, render
 from runner.result import AccountResult, RunResult
 from runner.site.client import SiteClient, jwt_expiry
 from runner.site.pages import Row
-from runner.status import Reason, Status
+from runner.status import Notice, Reason, Status
 from runner.workday import Decision
 
 TOKEN_WARN_DAYS = 7
@@ -101,6 +101,7 @@ def run_account(
     warnings: list[str] = []
     client: SiteClient | None = None
     requests: int | None = None
+    retries = 0
     try:
         decision = config.workday.decide(opts.day, account.leave)
         if decision.warning:
@@ -124,10 +125,11 @@ def run_account(
                           f"unexpected {exc.__class__.__name__}; rerun with --debug and report it")
     finally:
         if client is not None:
-            requests = client.requests
+            requests, retries = client.requests, client.retries
             client.close()
     if outcome.warning:
         warnings.append(outcome.warning)
+    outcome = _with_retries(outcome, retries)
     return AccountResult(account.id, outcome.status, outcome.reason, outcome.message,
                          previous_date=outcome.previous_date, requests=requests,
                          seconds=time.monotonic() - started, github=account.github,
@@ -173,7 +175,7 @@ def _file_plan(config: Config, account: Account, opts: Options, client: SiteClie
     existing = _plan_on(rows, day)
     if existing is None:
         existing = _plan_on(exact_day(client.history(day, day), day), day)
-    previous = next((r for r in rows if r.day < day and r.text.strip()), None)
+    previous = previous_plan(rows, day)
     previous_date = previous.day if previous else None
 
     if existing is not None and not opts.force:
@@ -187,12 +189,8 @@ def _file_plan(config: Config, account: Account, opts: Options, client: SiteClie
                            f"{count} of the required {config.workday.quorum} teammates have a plan "
                            f"for {day}; not a workday for the team yet", previous_date)
 
-    text = render(account.template, PlanContext(
-        today=day, plan=account.plan,
-        previous_full=previous.text if previous else "",
-        previous_date=previous_date,
-        account={"id": account.id, "username": account.username, "github": account.github},
-    ))
+    text = render(account.template, context_for(account, day, previous.text if previous else "",
+                                                previous_date))
     if opts.dry_run:
         verb = "would replace the plan" if existing is not None else "would submit"
         return Outcome(Status.PREVIEWED, None, f"dry run: {verb} for {day}; nothing was sent",
@@ -259,8 +257,16 @@ def _plan_on(rows: list[Row], day: date) -> str | None:
     return next((r.text for r in rows if r.day == day and r.text.strip()), None)
 
 
+def _with_retries(outcome: Outcome, retries: int) -> Outcome:
+    """'submitted and read back after 2 retries': a flaky site shows before it fails outright."""
+    if not retries or outcome.status == Status.FAILED:  # a failure's message counts its tries
+        return outcome
+    return replace(outcome, message=f"{outcome.message} after {retries} retr{'y' if retries == 1 else 'ies'}")
+
+
 def _token_warning(secret: Secret) -> list[str]:
     expires = jwt_expiry(secret.value)
     if expires and datetime.now(UTC) < expires < datetime.now(UTC) + timedelta(TOKEN_WARN_DAYS):
-        return [f"{secret.variable} expires on {expires:%Y-%m-%d %H:%M} UTC; renew the secret before then"]
+        return [Notice(f"{secret.variable} expires on {expires:%Y-%m-%d %H:%M} UTC; renew the secret "
+                       "before then", "token", variable=secret.variable, expires=f"{expires:%Y-%m-%d}")]
     return []

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import traceback
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -92,7 +92,29 @@ def check_template(path: Path) -> None:
         )
 
 
+def previous_plan(rows: Iterable[Any], day: date) -> Any | None:
+    """The latest row before ``day`` with text (rows come newest first, as the history reads them)."""
+    return next((r for r in rows if r.day < day and r.text.strip()), None)
+
+
+def context_for(account: Any, day: date, previous_text: str, previous_date: date | None) -> PlanContext:
+    """What a template sees for an account on a day: the one place the context is assembled."""
+    return PlanContext(today=day, plan=account.plan, previous_full=previous_text,
+                       previous_date=previous_date,
+                       account={"id": account.id, "username": account.username,
+                                "github": account.github})
+
+
+def names_used(path: Path) -> set[str]:
+    """The context names a template reads (``plan``, ``previous`` …)."""
+    from jinja2 import meta
+
+    return set(meta.find_undeclared_variables(_environment(path.parent).parse(
+        path.read_text(encoding="utf-8"))))
+
+
 def render(path: Path, context: PlanContext) -> str:
+    """The plan's text, or ConfigError: a template error, or a plan that would be empty."""
     import jinja2
 
     template = _load(path)
@@ -105,6 +127,9 @@ def render(path: Path, context: PlanContext) -> str:
     except Exception as exc:  # a filter or method misused inside the template
         raise ConfigError(f"template {path}, line {_line(exc, path)}: "
                           f"{exc.__class__.__name__}: {exc}") from None
+    if not normalize(text).strip():
+        raise ConfigError(f"template {path} renders an empty plan for account "
+                          f"{context.account.get('id')}; give it text, or set the account's plan")
     return normalize(text)
 
 

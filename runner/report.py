@@ -8,6 +8,7 @@ is a warning, not a lost result.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -20,6 +21,7 @@ from runner.result import RunResult, console_line, missed_line
 from runner.status import Status
 
 TITLE = "dailyplan"
+_COMMAND_START = re.compile(r"^(\s*)::")
 PUBLIC_LOG = ("this repository is public, so its logs are too: the plan text is not shown here. "
               "To preview it privately, run `dailyplan run --dry-run` on your own machine.")
 
@@ -39,7 +41,9 @@ class Reporter:
     # -------------------------------------------------------------- lines
 
     def _print(self, text: str, stream: TextIO) -> None:
-        for line in self.redact(text).split("\n"):
+        for line in self.redact(text).splitlines() or [""]:
+            if self.actions:  # site text on a line of its own must not become a workflow command
+                line = _COMMAND_START.sub(r"\1: :", line)
             print(stamp(line) if self.timestamps else line, file=stream, flush=True)
 
     def line(self, text: str) -> None:

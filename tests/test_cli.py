@@ -125,3 +125,83 @@ def test_a_lock_held_too_long_gives_up_cleanly(tmp_path: Path) -> None:
     env = str(tmp_path / "lock")
     with run_lock(env), pytest.raises(LockTimeout, match="another dailyplan run has held"), run_lock(env, wait=0.2):
         pass
+
+
+# -- the first hour -------------------------------------------------------------------------------
+
+
+def test_dailyplan_alone_prints_help_and_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([], {}) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: dailyplan") and "`dailyplan` alone prints this help and exits 0." in out
+
+
+@pytest.mark.parametrize("argv", [["--debug", "run", "--dry-rn"], ["run", "--debug", "--dry-rn"]])
+def test_global_flags_go_before_or_after_the_command(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):  # --debug accepted in both places: only the typo is refused
+        main(argv, {})
+    assert capsys.readouterr().err.endswith("unrecognized arguments: --dry-rn\n")
+
+
+@pytest.mark.parametrize("argv", [["--config", "nowhere.toml", "check"], ["check", "--config", "nowhere.toml"]])
+def test_config_before_or_after_the_command(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv, {}) == 2
+    assert capsys.readouterr().err == "error: config file nowhere.toml not found; check --config / DAILYPLAN_CONFIG_FILE\n"
+
+
+@pytest.mark.parametrize("command", ["run", "check", "history", "demo", "sandbox", "notify"])
+def test_each_command_help_has_a_description_an_example_its_variables_and_exit_codes(
+        command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from runner.cli import COMMANDS
+    from runner.inputs import variables_for
+
+    with pytest.raises(SystemExit):
+        main([command, "--help"], {})
+    out = " ".join(capsys.readouterr().out.split())
+    spec = next(c for c in COMMANDS if c.name == command)
+    assert " ".join(spec.description.split()) in out
+    assert f"example: {spec.example.split(chr(10))[0]}" in out
+    assert f"exit codes: {spec.exits}" in out
+    for variable in variables_for(command):
+        assert variable.name in out
+    if command in ("run", "check"):
+        assert "DAILYPLAN_PASSWORD[_<ID>]" in out and "DAILYPLAN_SECRETS" in out
+
+
+def test_a_missing_dependency_is_one_line_naming_the_install(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "dailyplan.toml").write_text('[site]\nbase_url = "http://127.0.0.1:9"\n'
+                                             '[[accounts]]\nid = "a"\nusername = "a"\nplan = "x"\n')
+    monkeypatch.setitem(sys.modules, "jinja2", None)
+    monkeypatch.setitem(sys.modules, "jinja2.meta", None)
+    assert main(["check", "--config", str(tmp_path / "dailyplan.toml")], {}) == 2
+    assert capsys.readouterr().err == (
+        "error: the Python module 'jinja2' is missing; install dailyplan's dependencies: python -m pip "
+        "install Jinja2 (or, in a clone, make test / .venv/bin/pip install -r requirements.lock)\n")
+
+
+def test_the_demo_stops_at_the_first_failing_step(capsys: pytest.CaptureFixture[str],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from runner import demo
+    from runner.result import AccountResult, RunResult
+    from runner.status import Reason, Status
+
+    def refused(config, accounts, secrets, opts):
+        return RunResult(opts.day, config.timezone,
+                         [AccountResult("demo", Status.FAILED, Reason.AUTH, "login refused for demo")])
+
+    monkeypatch.setattr(demo, "run_all", refused)
+    assert main(["demo"], {}) == 1
+    out = capsys.readouterr().out
+    assert out.rstrip().endswith(
+        "the demo stopped: the first run did not submit (got failed (auth): login refused for demo). Nothing "
+        "after this step ran; rerun with --debug, or report it with the output above.")
+    assert "read back from the server" not in out and "[3]" not in out and "Next" not in out
+
+
+def test_the_demo_hints_name_commands_that_work_from_a_clone(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo"], {}) == 0
+    out = capsys.readouterr().out
+    assert "  .venv/bin/dailyplan check " in out and "  .venv/bin/dailyplan run --dry-run " in out
+    assert "python -m runner" not in out
+    assert (ROOT / ".venv" / "bin" / "dailyplan").exists()  # what make builds, so the hint works

@@ -74,3 +74,26 @@ def test_a_public_repository_dry_run_shows_no_plan_text(
     event.write_text(json.dumps({"repository": {"private": True}}))
     assert main(["run", "--date", "2026-11-20", "--dry-run"], e) == 0
     assert "秘密计划" in capsys.readouterr().out  # a private repository's log may show it
+
+
+def test_a_dry_run_on_a_weekend_previews_the_next_workday(
+        team: Sandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    result = tmp_path / "result.json"
+    assert main(["run", "--date", "2026-11-22", "--dry-run", "--result", str(result)], env(team)) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[1] == ("alice  skipped (weekend)            today 2026-11-22 is a Sunday, a weekend (China's statutory "
+                      "calendar): skipped; preview for the next workday, 2026-11-23: dry run: would submit for 2026-11-23; nothing was sent  "
+                      f"[{json.loads(result.read_text())['accounts'][0]['requests']} req, "
+                      f"{out[1].rsplit(', ', 1)[1]}")
+    assert out[2:4] == ["    │ 2026.11.23", "    │ 秘密计划"]
+    assert "2026-11-23" not in team.plans["alice"]  # a preview, nothing sent
+
+
+def test_a_dry_run_on_a_holiday_names_it_and_a_failing_preview_fails(
+        team: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "--date", "2026-10-01", "--dry-run"], env(team)) == 0
+    assert ("today 2026-10-01 is a public holiday (China's statutory calendar, National Day): skipped; "
+            "preview for the next workday, 2026-10-08: dry run: would submit") in capsys.readouterr().out
+    assert main(["run", "--date", "2026-11-22", "--dry-run"], env(team, DAILYPLAN_PASSWORD_ALICE="wrong")) == 1
+    assert ("alice  failed (auth)                today 2026-11-22 is a Sunday, a weekend (China's statutory "
+            "calendar): skipped; preview for the next workday, 2026-11-23 failed: login refused") in capsys.readouterr().out

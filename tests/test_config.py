@@ -13,7 +13,7 @@ from runner.inputs import Inputs
 
 GOOD = """
 [site]
-base_url = "https://routine.example.com"
+base_url = "https://plans.corp.test"
 [[accounts]]
 id = "alice"
 username = "alice"
@@ -44,7 +44,7 @@ def run_with(tmp_path: Path, capsys: pytest.CaptureFixture[str], toml: str | Non
      "workday.audit_days (40) is more than site.lookback_days (31); lower it or raise site.lookback_days"),
     ("[site]\nbase_url = 'https://x.example'\n",
      "no [[accounts]]; add one with id, username and plan (see README)"),
-    (GOOD + GOOD.split("[site]\nbase_url = \"https://routine.example.com\"")[1],
+    (GOOD + GOOD.split("[site]\nbase_url = \"https://plans.corp.test\"")[1],
      "accounts[1].id 'alice' is used twice (ids name the secrets, DAILYPLAN_PASSWORD_ALICE); make each id unique"),
     (GOOD + "\n[workday]\nholidays = ['2026-02-30']\n",
      "workday.holidays: '2026-02-30' is not a date or range; use YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD"),
@@ -54,7 +54,7 @@ def run_with(tmp_path: Path, capsys: pytest.CaptureFixture[str], toml: str | Non
      "accounts[0] (alice).leave must be a list such as [\"2026-12-31\", \"2026-12-24..2026-12-28\"], got '2026-12-24'"),
     ("timezone = 'Asia/Shangai'\n" + GOOD,
      "timezone 'Asia/Shangai' is not known; use an IANA name such as 'Asia/Shanghai'"),
-    (GOOD.replace("https://routine.example.com", "routine.example.com"),
+    (GOOD.replace("https://plans.corp.test", "routine.example.com"),
      "site.base_url 'routine.example.com' is not an http(s) URL; use e.g. 'https://routine.example.com'"),
     (GOOD.replace("[site]", "[site]\nauth = 'oauth'"), "site.auth 'oauth' is not known; use 'cookie', 'bearer' or 'cookie-secret'"),
     (GOOD + "\n[workday]\ncalendar = 'cnn'\n",

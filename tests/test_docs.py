@@ -30,3 +30,28 @@ def test_readme_names_the_commands_it_promises() -> None:
     for target in ("demo", "test", "record", "reliability", "bench"):
         assert f"make {target}" in readme, target
         assert re.search(rf"^{target}:", makefile, re.MULTILINE), target
+
+
+def test_readme_lists_every_reason_and_every_environment_variable() -> None:
+    from runner.inputs import VARIABLES
+    from runner.status import Reason
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("### Statuses and the result file", 1)[1].split("```", 1)[0]
+    for reason in Reason:
+        assert f"`{reason}`" in table, reason
+    for variable in VARIABLES:
+        assert f"| `{variable.name}` |" in readme, variable.name
+
+
+def test_the_layout_table_names_every_module() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    layout = readme.split("## Layout", 1)[1]
+    for path in sorted((ROOT / "runner").rglob("*.py")):
+        if path.name in ("__init__.py", "__main__.py"):
+            continue
+        relative = path.relative_to(ROOT).as_posix()
+        named = f"`{relative}`" in layout or (
+            path.parent.name != "runner" and f"`runner/{path.parent.name}/`" in layout
+            and f"`{path.name}`" in layout.split(f"`runner/{path.parent.name}/`", 1)[1].split("\n", 1)[0])
+        assert named, f"{relative} is not in README → Layout"

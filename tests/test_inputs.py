@@ -112,3 +112,11 @@ def test_every_variable_the_code_reads_is_listed() -> None:
         assert "os.environ" not in text or path.name == "cli.py", path
         for name in re.findall(r"\benv(?:\.get\(|\[)\"([A-Z_]+)\"", text):
             assert name in listed, (path, name)
+
+
+def test_a_near_miss_of_a_plain_variable_is_named(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run"], {"DAILYPLAN_DRYRUN": "true"}) == 2
+    assert capsys.readouterr().err == ("error: DAILYPLAN_DRYRUN is not a variable dailyplan reads; did you "
+                                       "mean DAILYPLAN_DRY_RUN?\n")
+    assert Inputs.read({"DAILYPLAN_RUNS_ON": "self-hosted"}, "run").secrets == {}  # the workflow's own
+    assert "DAILYPLAN_PASSWRD" in Inputs.read({"DAILYPLAN_PASSWRD": "pw"}, "run").secrets  # still redacted

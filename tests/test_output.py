@@ -74,3 +74,11 @@ def test_check_writable(tmp_path: Path) -> None:
     assert output.check_writable(tmp_path) == "is a folder"
     (tmp_path / "file").write_text("x")
     assert output.check_writable(tmp_path / "file" / "r.json") == f"is inside {tmp_path / 'file'}, which is not a folder"
+
+
+def test_site_text_on_a_line_of_its_own_is_no_workflow_command(capsys: pytest.CaptureFixture[str]) -> None:
+    from runner.inputs import Inputs
+    from runner.report import Reporter
+
+    Reporter(Redactor(), Inputs(actions=True)).line("said:\n::error::forged\n  ::set-env name=x::y")
+    assert capsys.readouterr().out == "said:\n: :error::forged\n  : :set-env name=x::y\n"

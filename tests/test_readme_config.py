@@ -62,7 +62,8 @@ def documented() -> list[str]:
 
 
 def accepted() -> list[str]:
-    top = [f.name for f in fields(Config) if f.name not in ("site", "workday", "accounts", "source")]
+    top = [f.name for f in fields(Config)
+           if f.name not in ("site", "workday", "accounts", "source", "base", "text")]  # not keys
     return (top + [f"workday.{f.name}" for f in fields(Workday)]
             + [f"accounts.{f.name}" for f in fields(Account)] + [f"site.{f.name}" for f in fields(Site)])
 

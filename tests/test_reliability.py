@@ -119,6 +119,7 @@ def test_gateway_errors_twice(h: Harness, sleeps: list[float]) -> None:
     h.sb.faults.submit_errors = [502, 503]
     o = h.run("run", "--date", DAY)
     assert (o.code, o.account["status"], o.account["requests"]) == (0, "submitted", 7)
+    assert o.account["message"] == "submitted and read back after 2 retries"  # a flaky site shows
     assert len(sleeps) == 2
 
 

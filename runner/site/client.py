@@ -62,6 +62,11 @@ class SiteClient:
         """Requests sent so far, every retry included: the result reports them."""
         return self.transport.requests
 
+    @property
+    def retries(self) -> int:
+        """Tries after the first (a 502, a reset, a timeout): shown in the account's message."""
+        return self.transport.retries
+
     # -------------------------------------------------------------- the four things we do
 
     def login(self) -> None:

@@ -24,7 +24,7 @@ from runner.errors import AuthError, RunnerError, SiteChanged
 from runner.site.auth import REDIRECTS, page_text, session_ended
 from runner.site.client import SiteClient
 from runner.site.http import Transport
-from runner.site.pages import dig, is_login_page, parse_day, soup
+from runner.site.pages import Row, dig, is_login_page, parse_day, soup
 from runner.site.shapes import answer_text
 from runner.workday import today_in
 
@@ -62,8 +62,20 @@ class _Recorder:
         return self.exchanges[-1] if self.exchanges else None
 
 
-def diagnose(config: Config, account: Account, secret: Secret, day: date | None = None) -> str:
-    """One line: ``ready (…)`` after an authenticated read parsed, else the first misfit and its key.
+@dataclass(frozen=True)
+class Diagnosis:
+    """``check``'s verdict on one account, and the history it read (to render the template with)."""
+
+    line: str
+    rows: list[Row] | None = None  # None: the history was not read
+
+    @property
+    def ready(self) -> bool:
+        return self.line.startswith("ready")
+
+
+def diagnose(config: Config, account: Account, secret: Secret, day: date | None = None) -> Diagnosis:
+    """``ready (…)`` after an authenticated read parsed, else the first misfit and its key.
 
     The login and the read are the run's own (``SiteClient``), so what check calls ready is what a
     run will meet; the recorded answers only explain a step that failed.
@@ -72,6 +84,7 @@ def diagnose(config: Config, account: Account, secret: Secret, day: date | None 
     day = day or today_in(config.timezone)
     client = SiteClient(site, account.username, secret)
     recorder = _Recorder(client.transport)
+    rows: list[Row] | None = None
     try:
         try:
             client.login()
@@ -92,12 +105,12 @@ def diagnose(config: Config, account: Account, secret: Secret, day: date | None 
                 raise Misfit(f"team: {exc}") from None
         _success_check(site, seen)
         today = len([r for r in rows if r.day == day])
-        return (f"ready (logged in with {secret.variable}; history read: {len(rows)} plan(s), "
-                f"{today} on {day}{team})")
+        return Diagnosis(f"ready (logged in with {secret.variable}; history read: {len(rows)} "
+                         f"plan(s), {today} on {day}{team})", rows)
     except Misfit as misfit:
-        return str(misfit)
+        return Diagnosis(str(misfit), rows)
     except RunnerError as exc:  # a step after the read (the team page) failed on its own terms
-        return f"failed ({exc.reason}): {exc}"
+        return Diagnosis(f"failed ({exc.reason}): {exc}", rows)
     finally:
         client.close()
 

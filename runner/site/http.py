@@ -72,6 +72,7 @@ class Transport:
         self.timeout = timeout
         self.deadline = deadline
         self.requests = 0
+        self.retries = 0  # tries after the first, over every request: the message says so
         self.host = urlsplit(base_url).hostname or "the site"
         self.session = session or requests.Session()
         self.session.headers["User-Agent"] = USER_AGENT
@@ -97,6 +98,8 @@ class Transport:
         )
         try:
             for attempt in retryer:
+                if attempt.retry_state.attempt_number > 1:
+                    self.retries += 1
                 with attempt:
                     return self._once(method, path, what, retryer, **kwargs)
         except _Transient as exc:
