@@ -134,7 +134,7 @@ def parse_site(v: Validator, raw: Mapping[str, Any], from_env: str) -> Site:
     for name, allowed in _SITE_CHOICES.items():
         if name in values:
             v.choice(values[name], f"site.{name}", allowed)
-    if values.get("timeout", 1) <= 0:
+    if not 0 < values.get("timeout", 1) < float("inf"):  # nan and inf are TOML floats too
         raise v.error("site.timeout must be a number of seconds above 0")
     for name in _SITE_PATHS:
         if name in values and not values[name].startswith("/"):

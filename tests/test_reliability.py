@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -83,7 +84,10 @@ class Harness:
             code = int(exc.code or 0)
         captured = self.capfd.readouterr()
         result = json.loads(result_file.read_text()) if result_file.exists() else None
-        self._check(argv, captured.out + captured.err + (result_file.read_text() if result else ""), before)
+        summary = Path(env.get("GITHUB_STEP_SUMMARY") or self.tmp / "no-summary")
+        sinks = [captured.out, captured.err, result_file.read_text() if result else "",
+                 summary.read_text() if summary.is_file() else ""]
+        self._check(argv, "\n".join(sinks), before)
         return Outcome(code, captured.out, captured.err, result)
 
     def _check(self, argv: tuple[str, ...], text: str, before: dict[str, dict[str, str]]) -> None:
@@ -93,7 +97,9 @@ class Harness:
         lost = sum(1 for user, plans in before.items() for day, plan in plans.items()
                    if self.sb.plans.get(user, {}).get(day) != plan and day != forced_day)
         self.counts["tracebacks"] += text.count("Traceback (most recent call last)")
-        self.counts["secrets_leaked"] += sum(text.count(s) for s in self.secrets.values())
+        # ``::add-mask::`` is GitHub's instruction to hide a value: the one place it may appear
+        shown = "\n".join(line for line in text.splitlines() if not line.startswith("::add-mask::"))
+        self.counts["secrets_leaked"] += sum(shown.count(s) for s in self.secrets.values())
         self.counts["plans_lost"] += lost
         for name, value in self.counts.items():
             self.node.user_properties = [p for p in self.node.user_properties if p[0] != name]
@@ -262,22 +268,26 @@ def test_layout_changed(h: Harness) -> None:
     assert submits(h.sb) == 0
 
 
-@catalogue("fault", "wrong password (200 without a cookie)", "failed `auth`, 1 request, never retried")
-def test_wrong_password(h: Harness) -> None:
+WRONG_PASSWORDS = [
+    ("wrong password (200 without a cookie)", {},
+     "login refused for alice (the site answered '用户名或密码错误'); check DAILYPLAN_PASSWORD_ALICE"),
+    ("wrong password answered with the login form, the password refilled in it", {"login_echo": True},
+     "login refused for alice (the site answered a login page); check DAILYPLAN_PASSWORD_ALICE"),
+    ("wrong password on a site that sets a cookie on every answer", {"cookie_always": True}, None),
+]
+
+
+@pytest.mark.parametrize(("faults", "message"), cases(
+    WRONG_PASSWORDS, "failed `auth` after one login, never retried; the answer quoted as its words "
+    "or as 'a login page', never the page"))
+def test_wrong_password(h: Harness, faults: dict[str, Any], message: str | None) -> None:
     h.secrets["alice"] = "not-the-password-REL"
+    for name, value in faults.items():
+        setattr(h.sb.faults, name, value)
     o = h.run("run", "--date", DAY)
-    assert (o.code, o.account["reason"], o.account["requests"]) == (1, "auth", 1)
-
-
-@catalogue("fault", "wrong password answered with the login form, the password refilled in it",
-           "failed `auth` naming 'a login page'; the page (and the password) quoted nowhere")
-def test_login_page_echoing_the_password(h: Harness) -> None:
-    h.secrets["alice"] = "not-the-password-ECHO"
-    h.sb.faults.login_echo = True
-    o = h.run("run", "--date", DAY)
-    assert (o.code, o.account["reason"], o.account["requests"]) == (1, "auth", 1)
-    assert o.account["message"] == ("login refused for alice (the site answered a login page); "
-                                    "check DAILYPLAN_PASSWORD_ALICE")
+    assert (o.code, o.account["reason"]) == (1, "auth")
+    assert len(h.sb.requests_by(kind="login")) == 1 and submits(h.sb) == 0
+    assert message is None or o.account["message"] == message
 
 
 @catalogue("fault", "a refusal 6,000 characters long, over several lines",
@@ -559,6 +569,95 @@ def test_lock_held_past_the_wait(h: Harness) -> None:
     assert h.sb.log == []
 
 
+@catalogue("data", "a previous plan holding a lone surrogate (\\ud800)",
+           "read as U+FFFD, submitted; never a failed account")
+def test_lone_surrogate_in_a_previous_plan(h: Harness) -> None:
+    h.sb.plans["alice"]["2026-11-19"] = "2026.11.19\n坏字符 \ud800 与 \udfff 结束"
+    o = h.run("run", "--date", DAY)
+    assert (o.code, o.account["status"]) == (0, "submitted")
+    assert h.sb.plans["alice"][DAY].endswith("\n\n2026.11.19\n坏字符 \ufffd 与 \ufffd 结束")
+
+
+INJECTED = "::error::injected%0A::warning::twice\n@octocat @team/all 请看"
+RUNNER_COMMANDS = ("::add-mask::", "::error title=", "::warning title=", "::notice title=",
+                   "::group::", "::endgroup::")
+
+
+@catalogue("security", "site text with ::error:: workflow commands, %0A and @mentions (refusals)",
+           "quoted on one line; no line of output starts a workflow command the runner did not write; "
+           "'%' escaped in annotations")
+def test_site_text_cannot_become_workflow_commands(h: Harness) -> None:
+    h.secrets["alice"] = "wrong-password-INJ"
+    h.sb.faults.login_refusal = h.sb.faults.submit_refusal = INJECTED
+    summary = h.tmp / "summary.md"
+    o = h.run("run", "--date", DAY, env=h.env("alice", "bob", GITHUB_ACTIONS="true",
+                                              GITHUB_STEP_SUMMARY=str(summary)))
+    assert o.code == 1 and o.result is not None
+    assert [a["reason"] for a in o.result["accounts"]] == ["auth", "rejected"]
+    for account in o.result["accounts"]:
+        assert "::error::injected%0A::warning::twice @octocat" in account["message"]
+    for line in (o.out + o.err).splitlines():
+        assert not line.startswith("::") or line.startswith(RUNNER_COMMANDS), line
+        if line.startswith(RUNNER_COMMANDS) and "injected" in line:
+            assert "%250A" in line and "%0A::warning" not in line  # GitHub would decode %0A
+    assert summary.exists()
+
+
+def _set(**faults: Any) -> Any:
+    def setup(h: Harness) -> dict[str, str]:
+        for name, value in faults.items():
+            setattr(h.sb.faults, name, value)
+        return {}
+    return setup
+
+
+def _wrong_password(**faults: Any) -> Any:
+    def setup(h: Harness) -> dict[str, str]:
+        h.secrets["alice"] = "wrong-pw-CANARY-e1"
+        return _set(**faults)(h)
+    return setup
+
+
+def _lock_symlink(h: Harness) -> dict[str, str]:
+    return {"DAILYPLAN_LOCK_FILE": planted_symlink(h.tmp)}
+
+
+CANARY_PATHS = [  # every failure path #10 added, each run with a distinctive secret and host
+    ("504 on every submit", _set(submit_errors=[504] * 9), "network"),
+    ("a dripping answer", lambda h: _set(drip_ms=40)(h) or {"DAILYPLAN_CONFIG_TIMEOUT": "0.3"}, "network"),
+    ("a gzip bomb", _set(gzip_bomb="history"), "network"),
+    ("429 beyond the budget", _set(rate_limits=[3600]), "network"),
+    ("the run deadline", lambda h: _set(latency_ms=150)(h) or {"DAILYPLAN_RUN_DEADLINE": "0.4"}, "network"),
+    ("history ignoring the dates", _set(history_ignores_dates=True, history_page=1,
+                                        history_oldest_first=True), "site-changed"),
+    ("a team page without entries", lambda h: _set(team_page="<html><title>无权限</title></html>")(h)
+     or {"DAILYPLAN_CONFIG_QUORUM": "1"}, "site-changed"),
+    ("a refusal in words", _set(submit_refusal=INJECTED), "rejected"),
+    ("a 403 on submit", _set(submit_errors=[403]), "rejected"),
+    ("a login page echoing the password", _wrong_password(login_echo=True), "auth"),
+    ("a cookie on every answer", _wrong_password(cookie_always=True), "auth"),
+    ("words of a refused login", _wrong_password(login_refusal=INJECTED), "auth"),
+    ("a planted lock symlink", _lock_symlink, "locked"),
+]
+
+
+@pytest.mark.parametrize(("setup", "reason"), cases(
+    CANARY_PATHS, "no secret and no private host in stdout, stderr, annotations, the result file or "
+    "the step summary", "security", title="secret canary under Actions, private host: {}"))
+def test_canary_on_every_new_failure_path(h: Harness, setup: Any, reason: str) -> None:
+    extra = setup(h)
+    host = urlsplit(h.sb.url).hostname or ""
+    h.secrets["host"] = host  # counted as a leak wherever it shows
+    site = "timeout = 0.3" if extra.pop("DAILYPLAN_CONFIG_TIMEOUT", None) else ""
+    workday = "[workday]\nquorum = 1" if extra.pop("DAILYPLAN_CONFIG_QUORUM", None) else ""
+    env = h.env(site=site, extra=workday, GITHUB_ACTIONS="true",
+                GITHUB_STEP_SUMMARY=str(h.tmp / "summary.md"), DAILYPLAN_BASE_URL=h.sb.url, **extra)
+    env["DAILYPLAN_CONFIG"] = env["DAILYPLAN_CONFIG"].replace(h.sb.url, "http://unused.invalid")
+    o = h.run("run", "--date", DAY, env=env)
+    assert o.code == 1 and o.account["reason"] == reason  # the failure path really ran
+    assert (h.tmp / "summary.md").read_text()  # and the summary, a sink too, was written
+
+
 # -- bad input: one line naming the fix, exit 2, no traceback -----------------------------------
 
 GOOD = '[site]\nbase_url = "https://x.example"\n[[accounts]]\nid = "alice"\nusername = "alice"\n'
@@ -582,6 +681,10 @@ BAD_INPUTS = [
     ("--date malformed", ["run", "--date", "20/11/2026"], GOOD, "--date '20/11/2026' is not a date"),
     ("--account not in the config", ["run", "--account", "zed"], GOOD, "--account zed is not in"),
     ("unknown option", ["run", "--dryrun"], GOOD, "unrecognized arguments: --dryrun"),
+    ("site.timeout = nan", ["run"], GOOD.replace("[site]", "[site]\ntimeout = nan"),
+     "site.timeout must be a number of seconds above 0"),
+    ("site.timeout = inf", ["run"], GOOD.replace("[site]", "[site]\ntimeout = inf"),
+     "site.timeout must be a number of seconds above 0"),
 ]
 BAD_ENV = [
     ("DAILYPLAN_RUN_DEADLINE=soon", {"DAILYPLAN_RUN_DEADLINE": "soon"},
@@ -615,6 +718,50 @@ def test_bad_input(h: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     assert expected in lines[-1]
     assert len(lines) == 1 or lines[0].startswith("usage:")  # argparse prints its usage line first
     assert h.sb.log == []
+
+
+PASTED = [  # what people paste into secrets and config files, accepted as meant
+    ("a UTF-8 BOM before the config", lambda env: {**env, "DAILYPLAN_CONFIG": "\ufeff" + env["DAILYPLAN_CONFIG"]}),
+    ("`export NAME='value'` lines in DAILYPLAN_SECRETS",
+     lambda env: {**{k: v for k, v in env.items() if k != "DAILYPLAN_PASSWORD_ALICE"},
+                  "DAILYPLAN_SECRETS": f"export DAILYPLAN_PASSWORD_ALICE='{SECRETS['alice']}'\n"}),
+    ("a trailing newline on the password secret",
+     lambda env: {**env, "DAILYPLAN_PASSWORD_ALICE": SECRETS["alice"] + "\n"}),
+]
+
+
+@pytest.mark.parametrize("paste", cases(PASTED, "accepted as meant: submitted", "input"))
+def test_pasted_values_are_accepted(h: Harness, paste: Any) -> None:
+    o = h.run("run", "--date", DAY, env=paste(h.env()))
+    assert (o.code, o.account["status"]) == (0, "submitted")
+
+
+@catalogue("input", "--result inside a file (a path that cannot be written)",
+           "exit 2 naming the path, before any account runs; nothing sent")
+def test_unwritable_result_path_is_found_first(h: Harness) -> None:
+    (h.tmp / "afile").write_text("x")
+    code = main(["run", "--date", DAY, "--result", str(h.tmp / "afile" / "r.json")], h.env())
+    err = h.capfd.readouterr().err.strip()
+    assert code == 2 and err == (f"error: --result {h.tmp}/afile/r.json is inside {h.tmp}/afile, which "
+                                 "is not a folder; choose a writable path")
+    assert h.sb.log == []
+
+
+@catalogue("fault", "the step summary cannot be written", "a warning; the result file is written all the same")
+def test_unwritable_summary_is_a_warning(h: Harness) -> None:
+    (h.tmp / "afile").write_text("x")
+    o = h.run("run", "--date", DAY, env=h.env(GITHUB_ACTIONS="true",
+                                              GITHUB_STEP_SUMMARY=str(h.tmp / "afile" / "s.md")))
+    assert (o.code, o.account["status"]) == (0, "submitted")
+    assert "could not be written (NotADirectoryError); the result file and the log have it all" in o.err
+
+
+@catalogue("input", "`check` with a garbage bearer token", "not 'ready': the authenticated read fails; exit 1")
+def test_check_does_not_call_a_garbage_token_ready(h: Harness) -> None:
+    h.secrets["alice_token"] = "garbage-token-CHECK"
+    o = h.run("check", env=h.env(site='auth = "bearer"', DAILYPLAN_TOKEN_ALICE="garbage-token-CHECK"))
+    assert o.code == 1 and "ready" not in o.out.splitlines()[-1]
+    assert h.sb.requests_by(kind="history")  # it did try an authenticated read
 
 
 # -- data that must round-trip exactly ----------------------------------------------------------

@@ -55,6 +55,7 @@ class Faults:
     history_page: int | None = None  # the history lists only the first N rows of the range
     history_oldest_first: bool = False  # the history lists the oldest day first
     history_ignores_dates: bool = False  # the history ignores start/end and lists every plan
+    login_refusal: str | None = None  # the words of a wrong-password answer, not 用户名或密码错误
     login_echo: bool = False  # a wrong password gets the login form back, the password refilled
     # in its <input type="password" value="…"> (old Java web apps do this)
     submit_refusal: str | None = None  # every submit is answered with these words, nothing stored
@@ -62,6 +63,8 @@ class Faults:
     # (a BOM before it, a JSON object, broken JSON: successes the runner must not call refusals)
     team_page: str | None = None  # the team page answered with this HTML instead (a login form,
     # a permission page, a redesign without the entries)
+    cookie_always: bool = False  # every answer sets a fresh session cookie, logged in or not
+    # (so a wrong password still "gets a cookie", and a runner must not trust that alone)
     drip_ms: int = 0  # every answer's body goes out one byte every N ms (a stuck proxy)
     gzip_answers: bool = False  # answers are sent gzip-compressed (Content-Encoding: gzip)
     gzip_bomb: str | None = None  # answers to this kind are a small gzip inflating to 64 MB
@@ -329,6 +332,8 @@ class Sandbox:
         """The transport-level knobs, applied to whatever the application answered."""
         if answer is None:
             return None
+        if self.faults.cookie_always and "Set-Cookie" not in answer.headers:
+            answer.headers["Set-Cookie"] = f"session=anon-{secrets.token_hex(8)}; HttpOnly; Path=/"
         if self.faults.gzip_bomb == kind:
             answer = _Answer(answer.status, _bomb(), answer.content_type,
                              {**answer.headers, "Content-Encoding": "gzip"})
@@ -375,7 +380,7 @@ class Sandbox:
         if not self._password_ok(username, password):
             if self.faults.login_echo:
                 return _html(_echoing_login_form(username or "", password or "")), None
-            return _json("用户名或密码错误"), None  # 200 and no cookie, as the real one does
+            return _json(self.faults.login_refusal or "用户名或密码错误"), None  # 200, no cookie
         sid = secrets.token_hex(16)
         self._sessions[sid] = str(username)
         cookie = {"Set-Cookie": f"session={sid}; HttpOnly; Path=/"}

@@ -22,6 +22,7 @@ from runner.errors import SiteChanged
 # 2026-11-20, 2026/11/20, 2026.11.20, 2026年11月20日, 20261120; a time may follow, nothing may precede
 _DAY = re.compile(r"\s*(\d{4})(?:[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})日?|(\d{2})(\d{2}))(?![\d])")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # a valid pair is one code point after decoding
 _HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
 
 
@@ -218,8 +219,14 @@ def _json_history(text: str, site: Site) -> list[Row]:
 
 
 def parse_history(page: str, site: Site) -> list[Row]:
-    """Plans on the history page, newest first; SiteChanged rather than a guess."""
+    """Plans on the history page, newest first; SiteChanged rather than a guess.
+
+    Text from the site is data: a lone surrogate (``\\ud800`` in JSON escapes, from an old
+    editor or a cut emoji) becomes U+FFFD here, so it can never fail an account when the previous
+    plan is quoted and encoded for the submit.
+    """
     plans = _json_history(page, site) if site.history_format == "json" else _html_history(page, site)
+    plans = [Row(r.day, _LONE_SURROGATE.sub("\ufffd", r.text)) for r in plans]
     plans.sort(key=lambda r: r.day, reverse=True)
     return plans
 
