@@ -21,7 +21,7 @@ import requests
 
 from runner.config import Account, Config, Secret, Site
 from runner.errors import AuthError, RunnerError, SiteChanged
-from runner.site.auth import REDIRECTS, page_text, session_ended
+from runner.site.auth import REDIRECTS, cookie_value, page_text, session_ended
 from runner.site.client import SiteClient
 from runner.site.http import Transport
 from runner.site.pages import Row, dig, is_login_page, parse_day, soup
@@ -146,7 +146,7 @@ def _login_misfit(site: Site, client: SiteClient, secret: Secret, last: _Exchang
     if site.auth == "bearer":
         return _token_misfit(site, where, text, secret)
     cookies = sorted({c.name for c in client.transport.session.cookies})
-    if not client.transport.session.cookies.get(site.cookie_name):
+    if not cookie_value(client.transport.session.cookies, site.cookie_name):
         if cookies:
             return (f'{where} and set no cookie "{site.cookie_name}" (cookies set: '
                     f"{', '.join(cookies)}): set site.cookie_name")
