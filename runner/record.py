@@ -27,6 +27,7 @@ from urllib.parse import parse_qsl, urlsplit, urlunsplit
 from runner import config as cfg
 from runner import credentials
 from runner.errors import ExitCode, UsageError
+from runner.output import atomic_write
 from runner.redact import Redactor
 from runner.result import AccountResult
 from runner.status import Status
@@ -87,7 +88,7 @@ def record(vcr: Any, config: cfg.Config, account: cfg.Account, secret: cfg.Secre
     header = (f"# dailyplan record: account={account.id} date={day} secret={secret.kind}\n"
               f"# re-record: dailyplan record --account {account.id} "
               "(README → Tests → Your own system's recordings)\n")
-    path.write_text(header + text, encoding="utf-8")
+    atomic_write(path, header + text)  # a killed record leaves the old cassette, never half of one
     return result, path
 
 
