@@ -25,7 +25,7 @@ from runner.commands import prepare, start
 from runner.errors import ConfigError, ExitCode
 from runner.plan import context_for, names_used, previous_plan, render
 from runner.site.diagnose import diagnose
-from runner.workday import today_in
+from runner.workday import calendar_notices, today_in
 
 WORKFLOW = Path(".github") / "workflows" / "daily-plan.yml"
 SAMPLE_PREVIOUS = "示例：上一个工作日的计划（check could not read the real one）"
@@ -95,8 +95,9 @@ def main(args: argparse.Namespace, env: Mapping[str, str]) -> ExitCode:
     decision = config.workday.decide(day)
     reporter.line(f"config    {config.source}: {len(accounts)} account(s), site {config.site.auth} auth")
     reporter.line(f"today     {decision.why}")
-    if decision.warning:
-        reporter.warn(decision.warning)
+    for warning in dict.fromkeys([*calendar_notices(day, config.workday.calendar), decision.warning]):
+        if warning:
+            reporter.warn(warning)
     problems = [p for p in (check(config) for check in CONFIG_CHECKS) if p]
     for problem in problems:
         reporter.line(f"problem   {problem}")

@@ -91,9 +91,11 @@ COMMANDS = (
             "replays every cassette there, offline. Nothing is submitted.",
             "DAILYPLAN_PASSWORD=… dailyplan record --account me",
             "0 recorded, 1 the dry run failed (still recorded), 2 config/secret error or no vcrpy"),
-    Command("notify", "runner.github.notify", "open, comment on or close per-account GitHub issues",
-            "Reads the run's result file and keeps one GitHub issue per failing account. Meant "
-            "for the workflow's notify job; it never turns a run red.",
+    Command("notify", "runner.github.main", "open, comment on or close the dailyplan GitHub issues",
+            "Reads the run's result file and keeps one GitHub issue per failing account, per "
+            "missed day and per warning with a deadline. Meant for the workflow's notify job; it "
+            "never turns a run red. With --needed it only says, as a step output, whether the "
+            "notify job has anything to do (reads, never writes).",
             "GITHUB_TOKEN=… GITHUB_REPOSITORY=me/dailyplan dailyplan notify --result result.json",
             "0 whatever GitHub answered, 2 it cannot start (token, repository or a bad value)"),
 )
@@ -162,6 +164,8 @@ def build_parser() -> argparse.ArgumentParser:
     record.add_argument("--keep-text", action="store_true", help="keep the plan text as the site showed it")
     record.add_argument("--out", metavar="DIR", help="where to write (default tests/cassettes/site)")
     made["notify"].add_argument("--result", metavar="FILE", help="the result file of the run")
+    made["notify"].add_argument("--needed", action="store_true",
+                                help="only say (step output needed=true|false) whether notify has work")
     return parser
 
 

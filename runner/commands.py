@@ -17,6 +17,7 @@ from runner import config as cfg
 from runner import credentials
 from runner.deadline import Deadline
 from runner.errors import ConfigError, ExitCode, UsageError
+from runner.heartbeat import Heartbeat
 from runner.inputs import Inputs
 from runner.interrupt import not_started, sigterm_interrupts
 from runner.lock import LockError, run_lock
@@ -25,7 +26,7 @@ from runner.plan import check_template
 from runner.preview import preview_days_off
 from runner.redact import Redactor
 from runner.report import Reporter
-from runner.workday import today_in
+from runner.workday import calendar_notices, today_in
 
 EXAMPLE_DOMAINS = (".example.com", ".example.org", ".example.net")
 EXAMPLE_USERNAME = "your-login-name"  # the shipped dailyplan.toml's
@@ -110,6 +111,8 @@ def main(args: argparse.Namespace, env: Mapping[str, str]) -> ExitCode:
                    force=args.force or inputs.force, debug=args.debug,
                    deadline=deadline)
 
+    beat = Heartbeat("" if opts.dry_run else inputs.heartbeat_url, reporter.warn)  # a dry run proves nothing
+    beat.start()
     with sigterm_interrupts():
         try:
             if opts.dry_run:
@@ -124,9 +127,13 @@ def main(args: argparse.Namespace, env: Mapping[str, str]) -> ExitCode:
             result = not_started(accounts, opts.day, config.timezone)
         except LockError as exc:  # every account hears why nothing was filed
             result = not_started(accounts, opts.day, config.timezone, exc)
+        result.warnings = calendar_notices(day, config.workday.calendar)
         if result_path is not None:
             reporter.write_result(result, result_path)  # first: it must not depend on the others
+        for warning in result.warnings:
+            reporter.warn(warning)
         reporter.report(result, show_plans=opts.dry_run)
+    beat.finish(result)
     if opts.stop.is_set():
         return ExitCode.INTERRUPTED
     return ExitCode.FAILED if result.failed else ExitCode.OK

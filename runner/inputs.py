@@ -106,6 +106,21 @@ def _run_id(raw: str) -> str:
     return value
 
 
+def _heartbeat(raw: str) -> str:
+    value = raw.strip().rstrip("/")
+    if value and not re.fullmatch(r"https?://[^\s/]+(/\S*)?", value):
+        raise ValueError("use an http(s) URL such as https://hc-ping.com/<uuid>; copy it from the "
+                         "check's page, or unset it")
+    return value
+
+
+def _minutes(raw: str) -> int:
+    value = raw.strip()
+    if not value.isdigit() or int(value) == 0:
+        raise ValueError("use the run job's timeout-minutes, a whole number such as 30")
+    return int(value)
+
+
 def _existing(raw: str) -> str | None:
     value = raw.strip()
     if value and not Path(value).exists():
@@ -143,7 +158,8 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("DAILYPLAN_ACCOUNT", "accounts", (RUN,), "only these account ids (comma-separated)",
              parse=_ids),
     Variable("DAILYPLAN_DATE", "date", (RUN,), "pretend today is this date (YYYY-MM-DD)", parse=_day),
-    Variable("DAILYPLAN_DRY_RUN", "dry_run", (RUN,), "true: submit nothing", parse=_flag),
+    Variable("DAILYPLAN_DRY_RUN", "dry_run", (RUN, NOTIFY), "true: submit nothing (notify: touch no issue)",
+             parse=_flag),
     Variable("DAILYPLAN_FORCE", "force", (RUN,), "true: replace a plan already there", parse=_flag),
     Variable("DAILYPLAN_LOCK_FILE", "lock_file", (RUN,), "the run lock's path"),
     Variable("DAILYPLAN_LOCK_WAIT", "lock_wait", (RUN,),
@@ -154,6 +170,13 @@ VARIABLES: tuple[Variable, ...] = (
              "the run stops itself after this long (seconds, or 8m; default 480)", parse=_seconds),
     Variable("DAILYPLAN_RUN_OUTCOME", "run_outcome", (NOTIFY,), "the run job's result",
              parse=_outcome),
+    Variable("DAILYPLAN_HEARTBEAT_URL", "heartbeat_url", (RUN,),
+             "ping this healthchecks.io-style URL at start and end of a run", parse=_heartbeat,
+             secret=True),
+    Variable("DAILYPLAN_RUN_JOB", "run_job", (NOTIFY,), "the run job's name (default: file the plan)"),
+    Variable("DAILYPLAN_RUN_TIMEOUT", "run_timeout", (NOTIFY,),
+             "the run job's timeout-minutes, to tell its timeout from a person's cancel",
+             parse=_minutes),
     Variable("DAILYPLAN_ISSUE_LABEL", "issue_label", (NOTIFY,),
              "the label of failure issues (default dailyplan)", parse=_label),
     Variable("REQUESTS_CA_BUNDLE", "ca_bundle", SITE, "a company CA bundle (PEM)",
@@ -169,6 +192,8 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("GITHUB_SERVER_URL", "server_url", (NOTIFY,), "set by Actions", parse=_url),
     Variable("GITHUB_API_URL", "api_url", (NOTIFY,), "set by Actions", parse=_url),
     Variable("GITHUB_RUN_ID", "run_id", (NOTIFY,), "set by Actions", parse=_run_id),
+    Variable("GITHUB_RUN_ATTEMPT", "run_attempt", (NOTIFY,), "set by Actions", parse=_run_id),
+    Variable("GITHUB_OUTPUT", "output", (NOTIFY,), "set by Actions (notify --needed writes there)"),
 )
 PLAIN_NAMES = frozenset(v.name for v in VARIABLES if v.name.startswith("DAILYPLAN_") and not v.secret)
 WORKFLOW_NAMES = frozenset({"DAILYPLAN_RUNS_ON", "DAILYPLAN_NOTIFY_RUNS_ON"})  # read by the YAML only
@@ -198,6 +223,9 @@ class Inputs:
     run_deadline: float = DEFAULT_RUN_SECONDS
     run_outcome: str = ""
     issue_label: str = ""
+    heartbeat_url: str = field(default="", repr=False)
+    run_job: str = ""
+    run_timeout: int = 0
     ca_bundle: str | None = None
     actions: bool = False
     step_summary: str = ""
@@ -207,6 +235,8 @@ class Inputs:
     server_url: str = ""
     api_url: str = ""
     run_id: str = ""
+    run_attempt: str = ""
+    output: str = ""
 
     @classmethod
     def read(cls, env: Mapping[str, str], command: str) -> Inputs:

@@ -26,7 +26,7 @@ from runner.plan import context_for, normalize, previous_plan, render
 from runner.result import AccountResult, RunResult
 from runner.site.client import SiteClient, jwt_expiry
 from runner.site.pages import Row
-from runner.status import Reason, Status
+from runner.status import Notice, Reason, Status
 from runner.workday import Decision
 
 TOKEN_WARN_DAYS = 7
@@ -267,5 +267,6 @@ def _with_retries(outcome: Outcome, retries: int) -> Outcome:
 def _token_warning(secret: Secret) -> list[str]:
     expires = jwt_expiry(secret.value)
     if expires and datetime.now(UTC) < expires < datetime.now(UTC) + timedelta(TOKEN_WARN_DAYS):
-        return [f"{secret.variable} expires on {expires:%Y-%m-%d %H:%M} UTC; renew the secret before then"]
+        return [Notice(f"{secret.variable} expires on {expires:%Y-%m-%d %H:%M} UTC; renew the secret "
+                       "before then", "token", variable=secret.variable, expires=f"{expires:%Y-%m-%d}")]
     return []

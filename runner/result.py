@@ -17,7 +17,18 @@ from runner.month import MonthView
 from runner.month import markdown as month_markdown
 from runner.output import atomic_write
 from runner.redact import Redactor
-from runner.status import Reason, Status
+from runner.status import Notice, Reason, Status
+
+
+def notices(items: list[str]) -> list[dict[str, Any]]:
+    return [(i if isinstance(i, Notice) else Notice(i)).as_dict() for i in items]
+
+
+def _redacted(warning: str, redact: Redactor) -> str:
+    """A warning through ``redact``, keeping what it is about (its kind and fields)."""
+    if isinstance(warning, Notice):
+        return Notice(redact(warning), warning.kind, **warning.about)
+    return redact(warning)
 
 ICONS = {Status.SUBMITTED: "✅", Status.SKIPPED: "⏭️", Status.PREVIEWED: "👀", Status.FAILED: "❌"}
 
@@ -33,7 +44,7 @@ class AccountResult:
     seconds: float | None = None
     github: str | None = None
     plan: str | None = field(default=None, repr=False)  # printed for --dry-run/demo, never saved
-    warnings: list[str] = field(default_factory=list, repr=False)  # go to stderr, not the file
+    warnings: list[str] = field(default_factory=list, repr=False)  # stderr, and the file as notices
     missed: list[date] | None = None  # recent workdays with no plan on the site (None: not read)
     filed: list[date] | None = None  # the days the history read showed a plan for
     month: MonthView | None = field(default=None, repr=False)  # this month, for the step summary
@@ -52,6 +63,8 @@ class AccountResult:
         if self.missed is not None and self.filed is not None:
             data["missed"] = [d.isoformat() for d in self.missed]
             data["filed"] = [d.isoformat() for d in self.filed]
+        if self.warnings:
+            data["warnings"] = notices(self.warnings)
         return data
 
 
@@ -60,6 +73,7 @@ class RunResult:
     date: date
     timezone: str
     accounts: list[AccountResult]
+    warnings: list[str] = field(default_factory=list)  # the run's own, e.g. next year's calendar
 
     @property
     def failed(self) -> bool:
@@ -67,14 +81,14 @@ class RunResult:
 
     def as_dict(self) -> dict[str, Any]:
         return {"date": self.date.isoformat(), "timezone": self.timezone,
-                "accounts": [a.as_dict() for a in self.accounts]}
+                "accounts": [a.as_dict() for a in self.accounts], "warnings": notices(self.warnings)}
 
     def redacted(self, redact: Redactor) -> RunResult:
         """The same result with every text a sink shows passed through ``redact``."""
         return replace(self, accounts=[
-            replace(a, message=redact(a.message), warnings=[redact(w) for w in a.warnings],
+            replace(a, message=redact(a.message), warnings=[_redacted(w, redact) for w in a.warnings],
                     plan=None if a.plan is None else redact(a.plan))
-            for a in self.accounts])
+            for a in self.accounts], warnings=[_redacted(w, redact) for w in self.warnings])
 
     def write(self, path: Path, redact: Redactor) -> None:
         """Atomically, so a notify step never reads half a file from a killed run; redacted,

@@ -8,6 +8,7 @@ misspelt enum member fails at import.
 from __future__ import annotations
 
 from enum import IntEnum, StrEnum
+from typing import Any
 
 
 class Status(StrEnum):
@@ -55,3 +56,21 @@ class ExitCode(IntEnum):
     FAILED = 1  # at least one account failed
     USAGE = 2  # bad command line, config, secret or environment value: found before any account runs
     INTERRUPTED = 130  # Ctrl-C or SIGTERM: what finished is reported, nothing new was started
+
+class Notice(str):
+    """A warning line that also says what it is about, so notify can keep a heads-up issue for it.
+
+    A ``str``, so every place that prints warnings keeps working; ``as_dict`` is its file form,
+    e.g. ``{"kind": "calendar", "year": 2027, "message": ...}``.
+    """
+
+    kind: str
+    about: dict[str, Any]
+
+    def __new__(cls, message: str, kind: str = "other", **about: Any) -> Notice:
+        self = super().__new__(cls, message)
+        self.kind, self.about = kind, about
+        return self
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kind": getattr(self, "kind", "other"), **getattr(self, "about", {}), "message": str(self)}

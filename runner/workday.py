@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from runner.status import Reason
+from runner.status import Notice, Reason
 
 
 @dataclass(frozen=True)
@@ -89,10 +89,7 @@ def _statutory(day: date) -> Decision:
     try:
         workday = chinese_calendar.is_workday(day)
     except NotImplementedError:
-        return _weekday(day, "Monday–Friday fallback", warning=(
-            f"the chinesecalendar package has no statutory holidays for {day.year}; treating "
-            f"Monday–Friday as workdays. Upgrade it (make lock) or list {day.year}'s days off "
-            "under [workday] holidays"))
+        return _weekday(day, "Monday–Friday fallback", warning=_no_calendar(day.year))
     holiday_name = ""
     if not workday:
         _, name = chinese_calendar.get_holiday_detail(day)
@@ -105,3 +102,32 @@ def _statutory(day: date) -> Decision:
         return Decision(Reason.WEEKEND, f"{day} is a {day:%A}, a weekend (China's statutory calendar)")
     return Decision(Reason.HOLIDAY, f"{day} is a public holiday (China's statutory calendar{holiday_name})")
 
+
+
+def _no_calendar(year: int) -> Notice:
+    return Notice(f"the chinesecalendar package has no statutory holidays for {year}; treating "
+                  f"Monday–Friday as workdays. Upgrade it (make lock) or list {year}'s days off "
+                  "under [workday] holidays", "calendar", year=year)
+
+
+def calendar_notices(day: date, calendar: str) -> list[Notice]:
+    """This year's calendar, and from December 1st next year's, when the package has no data.
+
+    A month's notice: the dependency update can be merged (or the days listed) before January 1st
+    turns the Spring Festival's make-up Saturdays into missed days.
+    """
+    if calendar == "weekdays":
+        return []
+    import chinese_calendar
+
+    found = []
+    for year in (day.year, day.year + 1) if day.month == 12 else (day.year,):
+        try:
+            chinese_calendar.is_workday(date(year, 6, 1))
+        except NotImplementedError:
+            found.append(_no_calendar(year) if year == day.year else Notice(
+                f"the chinesecalendar package has no statutory holidays for {year} yet; from "
+                f"{year}-01-01 Monday–Friday will count as workdays. Merge the dependency update "
+                f"(or make lock) or list {year}'s days under [workday] holidays and workdays",
+                "calendar", year=year))
+    return found

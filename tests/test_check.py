@@ -28,7 +28,8 @@ def check(tmp_path: Path, capsys: pytest.CaptureFixture[str], config: str,
     code = main(["check", "--config", str(tmp_path / "dailyplan.toml")],
                 {"DAILYPLAN_PASSWORD": "pw-alice", **env})
     out = capsys.readouterr()
-    return code, (out.out + out.err).splitlines()
+    # warnings with a deadline (next year's calendar, from December) are test_workday's business
+    return code, [line for line in (out.out + out.err).splitlines() if not line.startswith("warning: ")]
 
 
 def test_ready_means_logged_in_and_read(team: Sandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 import yaml
+from expressions import Evaluator, job_runs
 from fake_github import FakeGitHub
 
 from runner.sandbox import Sandbox
@@ -32,6 +33,7 @@ TOKEN = "ghs_CANARYrehearsal456"
 REPO = "octo/plans"
 PASSWORD = "pw-alice-CANARY-rehearsal"
 ALICE = "dailyplan: account alice is failing"
+MISSED = "dailyplan: alice has no plan for 2026-11-20"
 CONFIG = """\
 [site]
 base_url = "http://127.0.0.1:1"   # DAILYPLAN_BASE_URL overrides
@@ -66,39 +68,28 @@ class Rehearsal:
 
 
 def evaluate(expression: str, context: dict[str, Any]) -> str:
-    """The few expressions the workflow uses: context lookups, 'literals' and ``a || b``."""
-    for operand in (part.strip() for part in expression.split("||")):
-        if operand.startswith("'") and operand.endswith("'"):
-            value: Any = operand[1:-1]
-        elif operand in ("always()", "success()"):
-            raise AssertionError(f"status function {operand} belongs in `if:`")
-        else:
-            head, _, rest = operand.partition(".")
-            assert head in context, f"the rehearsal does not know the expression {expression!r}"
-            value = context[head]
-            for key in rest.split("."):
-                value = value.get(key, "") if isinstance(value, dict) else ""
-        if isinstance(value, bool):
-            value = "true" if value else "false"
-        if value not in ("", None):
-            return str(value)
-    return ""
+    """A ``${{ }}`` in an ``env:`` or ``outputs:`` value, as the string Actions passes on."""
+    for function in ("always()", "success()", "failure()", "cancelled()"):
+        assert function not in expression, f"status function {function} belongs in `if:`"
+    value = Evaluator(context, {})(expression)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
 
 
 def substitute(text: str, context: dict[str, Any]) -> str:
     return EXPRESSION.sub(lambda m: evaluate(m.group(1), context), str(text))
 
 
-def should_run(condition: str | None, failed: bool) -> bool:
-    if condition is None:
-        return not failed  # success(): the default
-    condition = condition.strip().removeprefix("${{").removesuffix("}}").strip()
-    assert condition in ("always()", "success()", "failure()"), f"unsupported if: {condition}"
-    return {"always()": True, "success()": not failed, "failure()": failed}[condition]
+def read_outputs(path: Path) -> dict[str, str]:
+    """``name=value`` lines a step appended to GITHUB_OUTPUT."""
+    if not path.exists():
+        return {}
+    return dict(line.split("=", 1) for line in path.read_text(encoding="utf-8").splitlines() if "=" in line)
 
 
 def rehearse(workdir: Path, github: FakeGitHub, secrets: dict[str, str], inputs: dict[str, Any],
-             event: str = "workflow_dispatch") -> Rehearsal:
+             event: str = "workflow_dispatch", variables: dict[str, str] | None = None) -> Rehearsal:
     """Run daily-plan.yml's jobs in ``needs`` order, in a fresh working directory per run."""
     workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
     workdir.mkdir(parents=True)
@@ -112,7 +103,7 @@ def rehearse(workdir: Path, github: FakeGitHub, secrets: dict[str, str], inputs:
         "GITHUB_WORKSPACE": str(workdir), "RUNNER_TEMP": str(workdir.parent),
         "GITHUB_STEP_SUMMARY": str(summary), "DAILYPLAN_LOCK_FILE": str(workdir / ".lock"),
     }
-    context: dict[str, Any] = {"secrets": secrets, "vars": {}, "needs": {}, "steps": {},
+    context: dict[str, Any] = {"secrets": secrets, "vars": variables or {}, "needs": {}, "steps": {},
                                "github": {"token": TOKEN, "event_name": event},
                                "inputs": inputs if event == "workflow_dispatch" else {}}
     rehearsal = Rehearsal()
@@ -120,16 +111,17 @@ def rehearse(workdir: Path, github: FakeGitHub, secrets: dict[str, str], inputs:
         needs = job.get("needs", [])
         needs = [needs] if isinstance(needs, str) else needs
         upstream_failed = any(rehearsal.jobs[n] != "success" for n in needs)
-        if not should_run(job.get("if"), upstream_failed):
+        if not job_runs(job.get("if"), context, upstream_failed=upstream_failed):
             rehearsal.jobs[name] = "skipped"
+            context["needs"][name] = {"result": "skipped", "outputs": {}}
             continue
         context["steps"], failed, ran = {}, False, []
-        for step in job["steps"]:
+        for index, step in enumerate(job["steps"]):
             if "uses" in step or "pip install" in step.get("run", ""):
                 continue
-            if not should_run(step.get("if"), failed):
+            if not job_runs(step.get("if"), context, upstream_failed=failed):
                 continue
-            output = workdir.parent / f"{workdir.name}-{name}-output"
+            output = workdir.parent / f"{workdir.name}-{name}-{index}-output"
             env = {**base, "GITHUB_OUTPUT": str(output),
                    **{k: substitute(v, context) for k, v in step.get("env", {}).items()}}
             script = workdir.parent / f"{workdir.name}-{name}-step.sh"
@@ -140,11 +132,13 @@ def rehearse(workdir: Path, github: FakeGitHub, secrets: dict[str, str], inputs:
             ran.append(Step(step.get("name", step["run"]), proc.returncode, proc.stdout, proc.stderr))
             outcome = "success" if proc.returncode == 0 else "failure"
             if "id" in step:
-                context["steps"][step["id"]] = {"outcome": outcome, "conclusion": outcome}
+                context["steps"][step["id"]] = {"outcome": outcome, "conclusion": outcome,
+                                                "outputs": read_outputs(output)}
             failed = failed or (proc.returncode != 0 and not step.get("continue-on-error"))
         rehearsal.steps[name] = ran
         rehearsal.jobs[name] = "failure" if failed else "success"
-        context["needs"][name] = {"result": rehearsal.jobs[name]}
+        outputs = {key: substitute(value, context) for key, value in job.get("outputs", {}).items()}
+        context["needs"][name] = {"result": rehearsal.jobs[name], "outputs": outputs}
     rehearsal.summary = summary.read_text(encoding="utf-8") if summary.exists() else ""
     return rehearsal
 
@@ -183,10 +177,11 @@ def assert_no_leak(run: Rehearsal, password: str, github: FakeGitHub | None = No
             assert password not in text and TOKEN not in text and "继续重构支付接口" not in text
 
 
-def test_a_good_day_files_the_plan_and_opens_no_issue(alice, github, tmp_path) -> None:
+def test_a_good_day_files_the_plan_and_bills_no_notify_job(alice, github, tmp_path) -> None:
     run = rehearse(tmp_path / "run1", github, secrets_for(alice), dispatch("2026-11-20"))
 
-    assert run.jobs == {"run": "success", "notify": "success"}, run.out("run")
+    assert run.jobs == {"run": "success", "notify": "skipped"}, run.out("run")
+    assert "notify needed: no (a healthy run and no open dailyplan issue)" in run.out("run")
     assert alice.plans["alice"]["2026-11-20"].startswith("2026.11.20\n继续重构支付接口")
     assert "| alice | ✅ submitted |" in run.summary
     result = json.loads((tmp_path / "run1" / "result.json").read_text(encoding="utf-8"))
@@ -213,10 +208,21 @@ def test_a_failure_opens_an_issue_and_the_next_good_day_closes_it(alice, github,
     fixed = rehearse(tmp_path / "run2", github, secrets_for(alice), dispatch("2026-11-23"))
 
     assert fixed.jobs == {"run": "success", "notify": "success"}
+    assert "notify needed: yes (this run has something to report)" in fixed.out("run")
     assert f"closed #1: {ALICE}" in fixed.out("notify")
     assert (issue.state, issue.state_reason) == ("closed", "completed")
     assert issue.comments[-1].startswith("Recovered: 2026-11-23 submitted")
+    # Friday was never filed: the Monday run's history read shows the hole, and it reaches a person
+    assert f"opened #2: {MISSED}" in fixed.out("notify")
     assert_no_leak(fixed, PASSWORD, github)
+
+    late = rehearse(tmp_path / "run3", github, secrets_for(alice), dispatch("2026-11-20"))
+
+    assert late.jobs == {"run": "success", "notify": "success"}  # #2 is open: notify has work
+    assert "notify needed: yes (a dailyplan issue is open)" in late.out("run")
+    assert f"closed #2: {MISSED}" in late.out("notify")
+    assert github.open_titles() == []
+    assert_no_leak(late, PASSWORD, github)
 
 
 def test_a_run_that_dies_before_its_result_opens_the_run_issue(alice, github, tmp_path) -> None:
@@ -225,7 +231,7 @@ def test_a_run_that_dies_before_its_result_opens_the_run_issue(alice, github, tm
     run = rehearse(tmp_path / "run1", github, secrets, dispatch("2026-11-20"))
 
     assert run.jobs == {"run": "failure", "notify": "success"}
-    assert [s.returncode for s in run.steps["run"]] == [2]
+    assert [s.returncode for s in run.steps["run"]] == [2, 0]  # the run, then triage
     assert "unknown key site.base_ulr" in run.out("run")
     assert not (tmp_path / "run1" / "result.json").exists()
     assert [(i.title, i.state) for i in github.issues] == [("dailyplan: the run failed", "open")]
@@ -236,7 +242,35 @@ def test_not_configured_stays_green_and_quiet(github, tmp_path) -> None:
 
     run = rehearse(tmp_path / "run1", github, secrets, {}, event="schedule")
 
-    assert run.jobs == {"run": "success", "notify": "success"}
     assert run.out("run").startswith("::notice title=dailyplan::dailyplan is not configured here")
     assert not (tmp_path / "run1" / "result.json").exists()
+    # no result: triage cannot vouch for anything, so notify runs, and finds nothing to do
+    assert run.jobs == {"run": "success", "notify": "success"}
     assert run.out("notify") == "" and github.log == []
+
+
+def test_paused_skips_the_scheduled_run_but_not_a_manual_one(alice, github, tmp_path) -> None:
+    paused = {"DAILYPLAN_PAUSED": "true"}
+
+    skipped = rehearse(tmp_path / "run1", github, secrets_for(alice), {}, event="schedule",
+                       variables=paused)
+
+    assert skipped.jobs == {"run": "skipped", "notify": "skipped"} and skipped.steps == {}
+    assert github.log == [] and list(alice.plans["alice"]) == ["2026-11-19"]
+
+    manual = rehearse(tmp_path / "run2", github, secrets_for(alice), dispatch("2026-11-20"),
+                      variables=paused)
+
+    assert manual.jobs == {"run": "success", "notify": "skipped"}
+    assert "2026-11-20" in alice.plans["alice"]
+
+
+def test_a_dry_run_leaves_the_issues_and_bills_no_notify_job(alice, github, tmp_path) -> None:
+    github.add_issue(ALICE, ["dailyplan"])
+
+    run = rehearse(tmp_path / "run1", github, secrets_for(alice),
+                   {**dispatch("2026-11-20"), "dry_run": True})
+
+    assert run.jobs == {"run": "success", "notify": "skipped"}
+    assert "notify needed: no (a dry run leaves the issues as they are)" in run.out("run")
+    assert github.log == [] and github.open_titles() == [ALICE]

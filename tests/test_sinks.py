@@ -17,7 +17,7 @@ from fake_github import FakeGitHub
 
 from runner.cli import main
 from runner.errors import AuthError
-from runner.github import notify
+from runner.github import main as notify
 from runner.sandbox import Sandbox
 from runner.site.client import SiteClient
 
