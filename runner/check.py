@@ -23,6 +23,7 @@ from runner import config as cfg
 from runner import credentials
 from runner.commands import prepare, start
 from runner.errors import ConfigError, ExitCode
+from runner.pipeline import token_warnings
 from runner.plan import context_for, names_used, previous_plan, render
 from runner.site.diagnose import diagnose
 from runner.workday import calendar_notices, today_in
@@ -103,6 +104,9 @@ def main(args: argparse.Namespace, env: Mapping[str, str]) -> ExitCode:
         reporter.line(f"problem   {problem}")
 
     secrets = {a.id: credentials.find(config, a, inputs.secrets) for a in accounts}
+    for secret in secrets.values():
+        for warning in token_warnings(secret) if secret is not None and secret.kind == "token" else ():
+            reporter.warn(warning)
 
     def one(account: cfg.Account) -> State:
         reporter.line(f"checking  {account.id} …")

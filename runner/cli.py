@@ -16,7 +16,9 @@ from dataclasses import dataclass
 
 from runner import __version__
 from runner.errors import ExitCode, RunnerError, UsageError
-from runner.inputs import variables_for
+from runner.inputs import secrets_anyway, under_actions, variables_for
+from runner.output import stamp, wants_timestamps
+from runner.redact import Redactor
 
 EPILOG = """\
 examples:
@@ -176,32 +178,37 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     if args.command is None:
         parser.print_help()
         return ExitCode.OK
+
+    def fail(line: str) -> None:
+        """The last sink: redacted like the others, stamped for cron like the others."""
+        line = Redactor.for_secrets(secrets_anyway(env))(line)
+        print(stamp(line) if wants_timestamps(sys.stderr, under_actions(env)) else line,
+              file=sys.stderr)
+
     try:
         module = importlib.import_module(next(c.module for c in COMMANDS if c.name == args.command))
         return module.main(args, env)
     except RunnerError as exc:
         if args.debug:
             raise
-        print(f"error: {exc}", file=sys.stderr)
+        fail(f"error: {exc}")
         return ExitCode.USAGE if isinstance(exc, UsageError) else ExitCode.FAILED
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        fail("interrupted")
         return ExitCode.INTERRUPTED
     except ModuleNotFoundError as exc:
         module = (exc.name or "runner").split(".")[0]
         if args.debug:
             raise
         if module == "runner":
-            print(f"error: unexpected {exc.__class__.__name__}; rerun with --debug and report it",
-                  file=sys.stderr)
+            fail(f"error: unexpected {exc.__class__.__name__}; rerun with --debug and report it")
             return ExitCode.FAILED
-        print(f"error: the Python module {module!r} is missing; install dailyplan's dependencies: "
-              f"python -m pip install {PACKAGES.get(module, module)} (or, in a clone, "
-              "make test / .venv/bin/pip install -r requirements.lock)", file=sys.stderr)
+        fail(f"error: the Python module {module!r} is missing; install dailyplan's dependencies: "
+             f"python -m pip install {PACKAGES.get(module, module)} (or, in a clone, "
+             "make test / .venv/bin/pip install -r requirements.lock)")
         return ExitCode.USAGE
     except Exception as exc:
         if args.debug:
             raise
-        print(f"error: unexpected {exc.__class__.__name__}; rerun with --debug and report it",
-              file=sys.stderr)
+        fail(f"error: unexpected {exc.__class__.__name__}; rerun with --debug and report it")
         return ExitCode.FAILED

@@ -101,8 +101,10 @@ def _what_was_set_instead(config: Config, account: Account, secrets: Mapping[str
                 "its own, named by its id")
     # a near miss, unless another account owns that name
     others = {n for a in config.accounts if a.id != account.id for _, n in candidates(config, a)}
-    near = difflib.get_close_matches(wanted_names[0], [n for n in set_names if n not in others],
-                                     n=1, cutoff=0.8)
-    if near:
-        return f"{near[0]} is set: did you mean {wanted_names[0]}?"
+    scored = [(difflib.SequenceMatcher(None, name, want).ratio(), name, want)
+              for name in set_names if name not in others and name not in wanted_names
+              for want in wanted_names]
+    best = max(scored, default=None)
+    if best and best[0] >= 0.8:
+        return f"{best[1]} is set: did you mean {best[2]}?"
     return ""

@@ -199,8 +199,12 @@ PLAIN_NAMES = frozenset(v.name for v in VARIABLES if v.name.startswith("DAILYPLA
 WORKFLOW_NAMES = frozenset({"DAILYPLAN_RUNS_ON", "DAILYPLAN_NOTIFY_RUNS_ON"})  # read by the YAML only
 
 
+READS_LIKE = {"record": CHECK}  # commands that read exactly another's variables
+
+
 def variables_for(command: str) -> list[Variable]:
     """What ``--help`` lists for a command: only the DAILYPLAN_* ones a person sets."""
+    command = READS_LIKE.get(command, command)
     return [v for v in VARIABLES if command in v.commands and v.name.startswith("DAILYPLAN_")]
 
 
@@ -270,6 +274,21 @@ class Inputs:
             return event["repository"]["private"] is not True
         except (OSError, ValueError, KeyError, TypeError):
             return True  # unknown: keep work data out of the log
+
+
+def secrets_anyway(env: Mapping[str, str]) -> dict[str, str]:
+    """Every value that may be a secret, even when DAILYPLAN_SECRETS does not parse: for
+    redacting the error line that says so."""
+    values = {k: v for k, v in env.items() if k.startswith("DAILYPLAN_") and k not in PLAIN_NAMES}
+    for number, line in enumerate(env.get("DAILYPLAN_SECRETS", "").splitlines()):
+        values[f"line {number}"] = line.partition("=")[2].strip().strip("\"'") or line.strip()
+    values.pop("DAILYPLAN_SECRETS", None)
+    return values
+
+
+def under_actions(env: Mapping[str, str]) -> bool:
+    """For the one place that prints before the inputs are parsed: the top-level error line."""
+    return env.get("GITHUB_ACTIONS", "").strip() == "true"
 
 
 def _refuse_near_misses(names: Mapping[str, str]) -> None:

@@ -113,7 +113,7 @@ def run_account(
             raise RunnerError(f"no secret for account {account.id}")
         else:
             if secret.kind == "token":
-                warnings.extend(_token_warning(secret))
+                warnings.extend(token_warnings(secret))
             client = client_factory(config, account, secret, opts.deadline)
             outcome = _submit_day(config, account, opts, client)
     except RunnerError as exc:
@@ -264,7 +264,8 @@ def _with_retries(outcome: Outcome, retries: int) -> Outcome:
     return replace(outcome, message=f"{outcome.message} after {retries} retr{'y' if retries == 1 else 'ies'}")
 
 
-def _token_warning(secret: Secret) -> list[str]:
+def token_warnings(secret: Secret) -> list[str]:
+    """A token that expires within a week: a Notice for the result file (and ``check``)."""
     expires = jwt_expiry(secret.value)
     if expires and datetime.now(UTC) < expires < datetime.now(UTC) + timedelta(TOKEN_WARN_DAYS):
         return [Notice(f"{secret.variable} expires on {expires:%Y-%m-%d %H:%M} UTC; renew the secret "

@@ -17,6 +17,7 @@ from urllib.parse import quote, quote_plus, urlsplit
 
 REDACTED = "***"
 MIN_LENGTH = 3  # shorter values would blank ordinary words; no real password is that short
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 def forms(value: str) -> set[str]:
@@ -29,11 +30,17 @@ def forms(value: str) -> set[str]:
     return {f for f in found if len(f) >= MIN_LENGTH}
 
 
+def _worth(value: str) -> bool:
+    """Long enough to hold a secret: a bare scheme ('https://') holds none, and blanking it
+    would garble every URL in a message."""
+    return len(_SCHEME.sub("", value.strip())) >= MIN_LENGTH
+
+
 class Redactor:
     """``redactor(text)`` returns ``text`` with every secret (in every form) as ``***``."""
 
     def __init__(self, values: Iterable[str] = (), hosts: Iterable[str] = ()) -> None:
-        self.values = sorted({v for v in values if len(v) >= MIN_LENGTH}, key=len, reverse=True)
+        self.values = sorted({v for v in values if _worth(v)}, key=len, reverse=True)
         spelled = sorted({f for v in self.values for f in forms(v)}, key=len, reverse=True)
         self._exact = re.compile("|".join(map(re.escape, spelled))) if spelled else None
         self.hosts = sorted({h for h in hosts if len(h) >= MIN_LENGTH}, key=len, reverse=True)

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from http.cookies import SimpleCookie
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit
 
 import requests
 
@@ -238,3 +238,18 @@ def entry(method: str, url: str, *, status: int = 200, text: str | None = None, 
 def har_of(*entries: dict[str, Any]) -> dict[str, Any]:
     return {"log": {"version": "1.2", "creator": {"name": "WebInspector", "version": "537.36"},
                     "pages": [], "entries": list(entries)}}
+
+
+def secret_forms(secret: str) -> set[str]:
+    """Every form a recorded secret could take in a file or a terminal, written independently of
+    the product's own guard: plain, URL-encoded, JSON-escaped, base64."""
+    raw = secret.encode()
+    return {secret, quote(secret, safe=""), quote_plus(secret), json.dumps(secret)[1:-1],
+            json.dumps(secret, ensure_ascii=False)[1:-1], base64.b64encode(raw).decode(),
+            base64.urlsafe_b64encode(raw).decode().rstrip("=")}
+
+
+def assert_no_secret(text: str, secrets: set[str]) -> None:
+    for secret in secrets:
+        for form in secret_forms(secret):
+            assert form not in text, "a secret from the recording was copied"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
 from bs4 import BeautifulSoup
 from har_recorder import Browser
@@ -84,7 +83,3 @@ def record(profile: Any, base_url: str, *, username: str, password: str, day: da
 
 def _cookie(b: Browser, name: str) -> str | None:
     return b.http.cookies.get(name)
-
-
-def query_of(path: str) -> dict[str, str]:
-    return dict(parse_qsl(urlsplit(path).query))

@@ -11,6 +11,13 @@ from runner.sandbox import Sandbox
 from runner.workday import today_in
 
 
+@pytest.fixture(autouse=True)
+def no_calendar_heads_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests run on the real today; from December 1st a year without statutory data adds a
+    warning line (tests/test_notices.py covers it), which is not what they are about."""
+    monkeypatch.setattr("runner.check.calendar_notices", lambda day, calendar: [])
+
+
 @pytest.fixture
 def team(sandbox: Sandbox) -> Sandbox:
     sandbox.add_account("alice", "pw-alice", plans={"2026-11-19": "2026.11.19\n修复登录 bug"})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import threading
@@ -149,7 +150,7 @@ def test_config_before_or_after_the_command(argv: list[str], capsys: pytest.Capt
     assert capsys.readouterr().err == "error: config file nowhere.toml not found; check --config / DAILYPLAN_CONFIG_FILE\n"
 
 
-@pytest.mark.parametrize("command", ["run", "check", "history", "demo", "sandbox", "notify"])
+@pytest.mark.parametrize("command", ["run", "check", "history", "record", "demo", "sandbox", "notify"])
 def test_each_command_help_has_a_description_an_example_its_variables_and_exit_codes(
         command: str, capsys: pytest.CaptureFixture[str]) -> None:
     from runner.cli import COMMANDS
@@ -164,7 +165,7 @@ def test_each_command_help_has_a_description_an_example_its_variables_and_exit_c
     assert f"exit codes: {spec.exits}" in out
     for variable in variables_for(command):
         assert variable.name in out
-    if command in ("run", "check"):
+    if command in ("run", "check", "history", "record"):
         assert "DAILYPLAN_PASSWORD[_<ID>]" in out and "DAILYPLAN_SECRETS" in out
 
 
@@ -205,3 +206,14 @@ def test_the_demo_hints_name_commands_that_work_from_a_clone(capsys: pytest.Capt
     assert "  .venv/bin/dailyplan check " in out and "  .venv/bin/dailyplan run --dry-run " in out
     assert "python -m runner" not in out
     assert (ROOT / ".venv" / "bin" / "dailyplan").exists()  # what make builds, so the hint works
+
+
+def test_the_top_level_error_line_is_redacted_and_stamped_for_cron(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    env = {"DAILYPLAN_SECRETS": "DAILYPLAN_PASSWORD_ALICE=hunter2-CANARY"}
+    assert main(["check", "--config", "hunter2-CANARY.toml"], env) == 2
+    assert capsys.readouterr().err == "error: config file ***.toml not found; check --config / DAILYPLAN_CONFIG_FILE\n"
+    monkeypatch.setattr("runner.output.STAMP_WHEN_PIPED", True)
+    assert main(["check", "--config", "x.toml"], {}) == 2
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[+-]\d{4} error: config file x.toml not found; .*\n",
+                        capsys.readouterr().err)

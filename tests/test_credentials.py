@@ -77,3 +77,8 @@ def test_is_configured() -> None:
     assert not credentials.is_configured({"DAILYPLAN_BASE_URL": "https://x"})
     assert credentials.is_configured({"DAILYPLAN_COOKIE_BOB": "c"})
     assert credentials.is_configured({}, "timezone = 'UTC'")
+
+
+def test_with_one_account_the_closest_name_is_suggested() -> None:
+    assert why(config_for("me"), {"DAILYPLAN_PASSWRD": "x"}).endswith(
+        "DAILYPLAN_PASSWRD is set: did you mean DAILYPLAN_PASSWORD?")

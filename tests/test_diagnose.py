@@ -52,6 +52,9 @@ def test_every_example_is_ready(profile: str, tmp_path: Path, capsys: pytest.Cap
 
 @pytest.mark.parametrize(("profile", "changes", "line"), [
     ("reference", {"login_path": "'/signin'"}, "login: GET /signin answered 404: set site.login_path"),
+    ("form-csrf", {"login_path": "'/signin.do'"}, "login: GET /signin.do answered 404: set site.login_path"),
+    ("json-api", {"api_login_path": "'/api/v1/login'"},
+     "login: POST /api/v1/login answered 404: set site.api_login_path"),
     ("form-csrf", {"cookie_name": "'session'"},
      'login: POST /login.do answered 302 and set no cookie "session" (cookies set: JSESSIONID): set site.cookie_name'),
     ("form-csrf", {"csrf_field": "'csrf_token'"},
@@ -76,12 +79,6 @@ def test_every_example_is_ready(profile: str, tmp_path: Path, capsys: pytest.Cap
      "code, data, data.token): set site.token_field, or check DAILYPLAN_PASSWORD_DEMO"),
     ("json-api", {"history_format": "'html'"},
      "history: 200, the answer is JSON, not an HTML page: set site.history_format = 'json'"),
-    ("json-api", {"success_field": "'status'"},
-     "submit: the site's JSON answers have no \"status\" for success_field \"status\" (they hold: code, data): "
-     "set site.success_field"),
-    ("json-api", {"success_field": "''"},
-     "submit: the site answers JSON objects (code, data) but success is checked by success_text \"修改成功\": "
-     "set site.success_field and site.success_value"),
     ("sso-cookie", {"cookie_name": "'JSESSIONID'"},
      "history: GET /daily/list answered 302, the login page: the cookie in DAILYPLAN_COOKIE_DEMO is not a live "
      "session; copy a fresh one (and check site.cookie_name)"),
@@ -92,6 +89,22 @@ def test_a_misfit_names_what_it_saw_and_the_key(profile: str, changes: dict[str,
     code, said, _ = check(profile, tmp_path, capsys, **changes)
     assert said == line
     assert code == 1
+
+
+@pytest.mark.parametrize(("changes", "hint"), [
+    ({"success_field": "'status'"},
+     'the site\'s JSON answers have no "status" for success_field "status" (they hold: code, data): if the submit '
+     "answers like them, set site.success_field"),
+    ({"success_field": "''"},
+     'the site answers JSON objects (code, data) and success is checked by success_text "修改成功": if the submit '
+     "answers like them, set site.success_field and site.success_value"),
+])
+def test_a_doubtful_success_check_is_named_beside_ready(changes: dict[str, str], hint: str, tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    code, said, _ = check("json-api", tmp_path, capsys, **changes)
+    assert said.startswith("ready (logged in with DAILYPLAN_PASSWORD_DEMO; history read: 2 plan(s), 0 on ")
+    assert said.endswith(f"); but {hint}")
+    assert code == 0  # nothing was submitted, so the submit's own answer is not known: a hint
 
 
 def test_a_wrong_password_is_diagnosed_with_one_login(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -7,16 +7,14 @@ write a config, and never let a secret from the recording reach the file or the 
 
 from __future__ import annotations
 
-import base64
 import json
 import tomllib
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, quote_plus
 
 import pytest
-from har_recorder import Browser, sanitize
+from har_recorder import Browser, assert_no_secret, sanitize
 
 from runner import cli
 from runner.sandbox import Sandbox
@@ -25,20 +23,6 @@ PASSWORD = 'Tr0ub4dor&3 "密码"+/='
 DAY = date(2026, 11, 19)  # a Thursday: the person files this day's plan by hand
 TYPED = '1. 修复登录超时\n2. 评审 "PR #42" & 合并'
 PREVIOUS = "2026.11.18\n整理需求文档"
-
-
-def _forms(secret: str) -> set[str]:
-    raw = secret.encode()
-    return {secret, quote(secret, safe=""), quote_plus(secret), json.dumps(secret)[1:-1],
-            json.dumps(secret, ensure_ascii=False)[1:-1], base64.b64encode(raw).decode(),
-            base64.urlsafe_b64encode(raw).decode().rstrip("=")}
-
-
-def assert_no_secret(texts: list[str], secrets: set[str]) -> None:
-    for secret in secrets:
-        for form in _forms(secret):
-            for text in texts:
-                assert form not in text, "a secret from the recording was copied"
 
 
 def record_reference(sb: Sandbox, *, team: bool = True) -> dict[str, Any]:
@@ -127,7 +111,7 @@ def test_learns_the_reference_system(tmp_path: Path, reference: Sandbox,
         assert ("note: cookie_name: the recording was sanitized (no cookies), so \"session\" is the "
                 "runner's default; if it is wrong, dailyplan check names the cookie the login set: put "
                 "that in site.cookie_name") in lines
-    assert_no_secret([everything], _secrets(reference))
+    assert_no_secret(everything, _secrets(reference))
 
 
 def test_never_overwrites_without_force(tmp_path: Path, reference: Sandbox,
@@ -149,25 +133,4 @@ def test_writes_to_standard_output_with_dash(tmp_path: Path, reference: Sandbox,
     assert tomllib.loads(out)["accounts"][0]["id"] == "me"
     assert "set DAILYPLAN_PASSWORD_ME to your password" in err and "next: dailyplan check " in err
     assert not (tmp_path / "dailyplan.toml").exists()
-    assert_no_secret([out, err], _secrets(reference))
-
-
-def run_next_workday(config_file: Path, env: dict[str, str], capsys: pytest.CaptureFixture[str],
-                     day: date) -> tuple[int, str]:
-    code = cli.main(["run", "--config", str(config_file), "--date", day.isoformat()], env=env)
-    out, err = capsys.readouterr()
-    return code, out + err
-
-
-@pytest.mark.parametrize("sanitized", [False, True], ids=["full", "sanitized"])
-def test_the_learned_config_files_the_next_workday(tmp_path: Path, reference: Sandbox,
-                                                   capsys: pytest.CaptureFixture[str],
-                                                   sanitized: bool) -> None:
-    har = record_reference(reference)
-    code, _, learned, _ = learn(tmp_path, sanitize(har) if sanitized else har, capsys)
-    assert code == 0
-    env = {"DAILYPLAN_PASSWORD_ALICE": PASSWORD}
-    code, said = run_next_workday(tmp_path / "dailyplan.toml", env, capsys, DAY + timedelta(days=1))
-    assert code == 0, said
-    assert reference.plans["alice"]["2026-11-20"] == f"2026.11.20\n{TYPED}\n\n{DAY:%Y.%m.%d}\n{TYPED}"
-    assert_no_secret([learned, said], _secrets(reference))
+    assert_no_secret(out + err, _secrets(reference))

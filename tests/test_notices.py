@@ -82,11 +82,24 @@ def test_a_run_without_warnings_still_says_so(alice, tmp_path) -> None:
 
 
 def test_check_prints_the_same_calendar_warning(alice, no_2027, monkeypatch, capsys) -> None:
-    monkeypatch.setattr("runner.commands.today_in", lambda tz: date(2026, 12, 1))
+    monkeypatch.setattr("runner.check.today_in", lambda tz: date(2026, 12, 1))
 
     assert main(["check"], {"DAILYPLAN_CONFIG": config(alice), "DAILYPLAN_PASSWORD": "pw-alice-CANARY"}) == 0
 
     assert capsys.readouterr().err == f"warning: {NEXT_YEAR}\n"
+
+
+def test_check_prints_the_token_warning_too(alice, monkeypatch, capsys) -> None:
+    monkeypatch.setattr("runner.check.today_in", lambda tz: date(2026, 11, 20))
+    soon = int(time.time()) + 3 * 86400
+    env = {"DAILYPLAN_CONFIG": config(alice, 'auth = "bearer"'),
+           "DAILYPLAN_TOKEN_ALICE": alice.issue_token("alice", exp=soon)}
+
+    main(["check"], env)
+
+    expiry = time.strftime("%Y-%m-%d %H:%M", time.gmtime(soon))
+    assert (f"warning: DAILYPLAN_TOKEN_ALICE expires on {expiry} UTC; renew the secret before then\n"
+            in capsys.readouterr().err)
 
 
 def test_notices_read_back_from_a_file_keep_their_kind(tmp_path: Path) -> None:

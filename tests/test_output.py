@@ -82,3 +82,8 @@ def test_site_text_on_a_line_of_its_own_is_no_workflow_command(capsys: pytest.Ca
 
     Reporter(Redactor(), Inputs(actions=True)).line("said:\n::error::forged\n  ::set-env name=x::y")
     assert capsys.readouterr().out == "said:\n: :error::forged\n  : :set-env name=x::y\n"
+
+
+def test_a_bare_scheme_is_not_a_secret_worth_blanking() -> None:
+    assert Redactor(["https://", "https://x"])("see https://example.org") == "see https://example.org"
+    assert Redactor(["https://hc-ping.com/abc"])("GET https://hc-ping.com/abc") == "GET ***"

@@ -79,6 +79,41 @@ def test_a_relative_redirect_to_the_login_page_ends_the_session() -> None:
     resp = requests.Response()
     resp.status_code, resp.url = 302, "https://oa.example.com/app/oa/main.do?method=dailyList"
     site = Site(base_url="https://oa.example.com/app", login_path="/login.do")
-    for location in ("../login.do", "/app/login.do?expired=1", "https://sso.example.com/login.do", "login.do"):
+    for location in ("../login.do", "/app/login.do?expired=1", "https://sso.example.com/login.do", "login.do",
+                     "/j_security_check", "https://passport.corp/cas/login?service=x", "/app/signin"):
         resp.headers["Location"] = location
-        assert session_ended(site, resp) is (location != "login.do"), location
+        assert session_ended(site, resp) is (location != "/j_security_check"), location
+    for elsewhere in ("/app/index.do", "home.do", "/app/oa/main.do?method=blog"):
+        resp.headers["Location"] = elsewhere
+        assert session_ended(site, resp) is False, elsewhere
+
+
+def test_a_redirect_elsewhere_is_rejected_naming_where_and_the_setting() -> None:
+    import io
+
+    import requests
+
+    from runner.config import Secret
+    from runner.errors import Rejected
+    from runner.site.client import SiteClient
+
+    class Moved(requests.adapters.BaseAdapter):
+        def send(self, request: requests.PreparedRequest, **kwargs: object) -> requests.Response:
+            resp = requests.Response()
+            resp.status_code, resp.url, resp.request = 302, request.url, request
+            resp.headers["Location"] = "/portal/index.do?from=x"
+            resp.raw = io.BytesIO(b"")
+            return resp
+
+        def close(self) -> None:
+            pass
+
+    session = requests.Session()
+    session.mount("https://", Moved())
+    c = SiteClient(Site(base_url="https://oa.example.com"), "u", Secret("cookie", "c", "DAILYPLAN_COOKIE"),
+                   session=session)
+    c._logged_in = True
+    with pytest.raises(Rejected) as err:
+        c.history(DAY, DAY)
+    assert str(err.value) == ("oa.example.com redirected GET /routine/daily to /portal/index.do; if that is "
+                              "your system's login page, set site.login_path to it")

@@ -196,10 +196,10 @@ def test_proxies_from_the_environment_are_honoured_once_per_client(monkeypatch: 
     assert outside._http.trust_env is False  # not re-read on every request
 
 
-def test_a_redirect_elsewhere_names_where_and_the_setting(alice: Sandbox) -> None:
-    c = client(alice, login_path="/sso/login")  # the sandbox's 302 goes to /login, not here
+def test_a_redirect_to_a_login_page_of_another_name_ends_the_session(alice: Sandbox) -> None:
+    # the sandbox's 302 goes to /login; the config's login is elsewhere, but /login names a login
+    c = client(alice, login_path="/sso/login")
     c._logged_in = True  # pretend an earlier login worked, so the first request meets the 302
     with pytest.raises(Rejected) as err:
         c.history(DAY, DAY)
-    assert str(err.value) == ("127.0.0.1 redirected GET /routine/daily to /login; if that is your "
-                              "system's login page, set site.login_path to it")
+    assert str(err.value) == "127.0.0.1 answered 404 to GET /sso/login; check site.login_path"

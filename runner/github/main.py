@@ -7,12 +7,12 @@ it has something to do. Both exit 0 whatever GitHub answers: the run's own exit 
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
 
 import requests
 
@@ -82,7 +82,7 @@ def _cancel_kind(github: GitHub, inputs: Inputs, say: Say) -> str:
     return classify_cancel(jobs, inputs.run_job or RUN_JOB, inputs.run_timeout or RUN_TIMEOUT)
 
 
-def main(args: Any, env: Mapping[str, str]) -> ExitCode:
+def main(args: argparse.Namespace, env: Mapping[str, str]) -> ExitCode:
     """``dailyplan notify [--needed]``, the shape every command shares."""
     result = Path(args.result) if args.result else None
     return triage(result, env) if getattr(args, "needed", False) else run(result, env)

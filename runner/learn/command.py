@@ -73,9 +73,13 @@ def run(recording: str, *, given_id: str | None, out: str, force: bool, strict: 
     for note in learned.notes:
         tell(f"note: {note}")
     secret = f"DAILYPLAN_{learned.secret}_{env_suffix(ident)}"
-    if learned.secret == "COOKIE":
+    if learned.secret == "COOKIE" and learned.cookie_hint:
         tell(f"set {secret} to the value of your session cookie \"{learned.cookie_hint}\" (browser "
              f"DevTools → Application/Storage → Cookies), and again when the session ends {SECRETS_HINT}")
+    elif learned.secret == "COOKIE":
+        tell(f"set {secret} to the Cookie header your browser sends to {learned.host} (DevTools → "
+             "Network → a request → Request Headers → Cookie: name=value; …), and again when the "
+             f"session ends {SECRETS_HINT}")
     elif learned.secret == "TOKEN":
         tell(f"set {secret} to the token your browser sends (Authorization: Bearer …) {SECRETS_HINT}")
     else:

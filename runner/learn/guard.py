@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from typing import TYPE_CHECKING
-from urllib.parse import quote, quote_plus
+from urllib.parse import quote, quote_plus, urlsplit
 
 from runner.learn.har import Entry
 from runner.learn.values import json_body, looks_secret
@@ -27,6 +28,7 @@ def collect_secrets(entries: list[Entry], found: Moments) -> set[str]:
 
     out: set[str] = set()
     for e in entries:
+        out |= set(re.findall(r";\w+=([^/;]+)", urlsplit(e.url).path))  # ;jsessionid=… in a URL
         out |= {v for _, v in e.request_cookies + e.response_cookies}
         for header in e.headers_named("cookie"):
             out |= {p.split("=", 1)[1].strip() for p in header.split(";") if "=" in p}

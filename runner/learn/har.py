@@ -56,7 +56,8 @@ class Entry:
 
     @property
     def path(self) -> str:
-        return urlsplit(self.url).path or "/"
+        """The path without ``;jsessionid=…`` (a session a Java app may write into its URLs)."""
+        return re.sub(r";[^/]*", "", urlsplit(self.url).path) or "/"
 
     @property
     def query(self) -> list[tuple[str, str]]:

@@ -8,16 +8,20 @@ date, the team page with several texts for one date.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from runner.learn.har import Entry
 from runner.learn.page import HtmlRows, JsonRows, html_rows, json_rows, json_texts, soup, team_selector
-from runner.learn.values import form_fields, json_body, looks_secret, parse_day
+from runner.learn.values import form_fields, is_timestamp, json_body, looks_secret, parse_day
 
 PASSWORD_NAME = re.compile(r"pass|pwd|mima|密码", re.IGNORECASE)
 _MIN_PLAN = 8  # a submitted text shorter than this is a label or a search box, not a plan
+_TRACKING = re.compile(r"/(collect|track|beacon|analytics|sentry|log(ging)?|stat(s)?|report|metrics|"
+                       r"telemetry|rum|gtag|hm\.gif)(/|$|\?)|/api/\d+/(store|envelope)/", re.IGNORECASE)
 _STATIC = re.compile(r"\.(css|js|mjs|map|png|jpe?g|gif|svg|ico|woff2?|ttf|eot|webp)$", re.IGNORECASE)
 
 
@@ -65,6 +69,8 @@ def fields_of(entry: Entry) -> Fields:
     data = json_body(body) if "json" in entry.body_mime.lower() or body.lstrip()[:1] == "{" else None
     if isinstance(data, dict):
         return Fields("json", tuple(data.items()))
+    if "multipart/form-data" in entry.body_mime.lower():
+        return Fields("multipart", tuple(_multipart(body, entry.body_mime)))
     if body and "=" in body and entry.method != "GET":
         items, charset = form_fields(body)
         declared = re.search(r"charset=([A-Za-z0-9_-]+)", entry.body_mime or entry.header("content-type"))
@@ -74,26 +80,48 @@ def fields_of(entry: Entry) -> Fields:
     return Fields("query", tuple(entry.query))
 
 
+def _multipart(body: str, mime: str) -> list[tuple[str, str]]:
+    """The text fields of a ``multipart/form-data`` body (what a page's ``FormData`` sends)."""
+    match = re.search(r'boundary="?([^";]+)', mime)
+    if not match:
+        return []
+    items = []
+    for part in body.split("--" + match.group(1)):
+        head, sep, value = part.partition("\r\n\r\n")
+        if not sep:
+            head, sep, value = part.partition("\n\n")
+        name = re.search(r'name="([^"]*)"', head)
+        if sep and name and "filename=" not in head:
+            items.append((name.group(1), value.removesuffix("\r\n").removesuffix("\n")))
+    return items
+
+
 def is_noise(entry: Entry) -> bool:
-    return bool(_STATIC.search(entry.path)) or entry.resource_type in (
+    return bool(_STATIC.search(entry.path) or _TRACKING.search(entry.path)) or entry.resource_type in (
         "stylesheet", "script", "image", "font", "media", "manifest", "ping", "websocket")
 
 
 def find(entries: list[Entry]) -> Moments | None:
     """The moments found, or None when the recording holds none of them (another site)."""
     live = [e for e in entries if not is_noise(e)]
-    submit = _submit(live)
-    login, login_fields = _login(live, submit.entry.origin if submit else None)
     histories = [h for e in live if (h := _history(e)) is not None]
+    login, login_fields = _login(live, None)
+    home = histories[-1].entry.origin if histories else login.origin if login else None
+    submit = _submit(live, home)
+    if submit is not None and login is not None and login.origin != submit.entry.origin:
+        login, login_fields = _login(live, submit.entry.origin)
     origin = (submit.entry if submit else histories[-1].entry if histories else login).origin \
         if (submit or histories or login) else None
     if origin is None:
         return None
     notes: list[str] = []
-    own = [h for h in histories if h.entry.origin == origin]
+    own = [h for h in histories
+           if h.entry.origin == origin and (submit is None or h.entry is not submit.entry)]
     ranged = [h for h in own if _range_params(h.entry) >= 2]
     own = ranged or own  # an answer asked for one date is a team page, when a ranged one exists
-    history = max(own, key=lambda h: (_range_params(h.entry), len(h.rows.rows), h.entry.index)) \
+    typed = str(submit.fields.get(submit.content_field)) if submit else ""
+    history = max(own, key=lambda h: (h.entry.method == "GET", _shares(h.rows, typed),
+                                      _range_params(h.entry), len(h.rows.rows), h.entry.index)) \
         if own else None
     paths = {h.entry.path for h in own}
     if len(paths) > 1 and history is not None:
@@ -102,12 +130,14 @@ def find(entries: list[Entry]) -> Moments | None:
                      f"{history.entry.where}: if that is not the page of your own plans, set "
                      "site.history_path")
     page = _login_page(live, login) if login else None
-    team = _team(live, origin, {e.entry.index for e in own} | ({submit.entry.index} if submit else set()))
+    taken = {e.entry.index for e in own} | ({submit.entry.index} if submit else set())
+    team = _team(live, origin, taken, typed)
     return Moments(origin, login, login_fields, page, history, submit, team, notes)
 
 
-def _submit(entries: list[Entry]) -> Submit | None:
-    """The last request that sends a date and a text: the plan the person filed by hand."""
+def _submit(entries: list[Entry], home: str | None) -> Submit | None:
+    """The last request that sends a date and a text: the plan the person filed by hand (on the
+    host of the history or login, when there is one: an error reporter elsewhere sends both too)."""
     found: list[Submit] = []
     for entry in entries:
         if entry.method not in ("POST", "PUT", "PATCH") or not entry.body:
@@ -119,7 +149,8 @@ def _submit(entries: list[Entry]) -> Submit | None:
                  and (len(v.strip()) >= _MIN_PLAN or "\n" in v.strip())]
         if dates and texts:
             found.append(Submit(entry, fields, dates[0], max(texts)[1]))
-    return found[-1] if found else None
+    own = [s for s in found if s.entry.origin == home]
+    return (own or found)[-1] if found else None
 
 
 def _password_inputs(entries: list[Entry]) -> set[str]:
@@ -156,7 +187,7 @@ def _login_page(entries: list[Entry], login: Entry) -> Entry | None:
 
 
 def _history(entry: Entry) -> History | None:
-    if entry.method != "GET" or entry.status != 200 or not entry.text:
+    if entry.method not in ("GET", "POST") or entry.status != 200 or not entry.text:
         return None
     data = json_body(entry.text)
     rows: HtmlRows | JsonRows | None
@@ -164,12 +195,39 @@ def _history(entry: Entry) -> History | None:
     return History(entry, rows) if rows else None
 
 
+def _lines(text: str) -> set[str]:
+    return {line.strip() for line in text.replace("\r\n", "\n").split("\n") if len(line.strip()) >= 4}
+
+
+def _shares(rows: HtmlRows | JsonRows, typed: str) -> bool:
+    """Whether a list holds a line of the submitted plan (a previous plan it quotes, or itself):
+    the person's plans, not a list of notices that also has dates."""
+    mine = _lines(typed)
+    for _, raw in rows.rows:
+        try:
+            text = json.loads(f'"{raw}"', strict=False)
+        except ValueError:
+            text = raw
+        if mine & _lines(text):
+            return True
+    return False
+
+
+def params_of(entry: Entry) -> list[tuple[str, str]]:
+    """A read's parameters: the query, and for a search form sent by POST its fields too."""
+    extra = [(k, v) for k, v in fields_of(entry).items if isinstance(v, str)] \
+        if entry.method == "POST" else []
+    return entry.query + extra
+
+
 def _range_params(entry: Entry) -> int:
-    return sum(1 for _, v in entry.query if parse_day(v))
+    return sum(1 for _, v in params_of(entry) if parse_day(v))
 
 
-def _team(entries: list[Entry], origin: str, taken: set[int]) -> Entry | None:
-    """A page of several teammates' texts for one date (asked for with exactly one date)."""
+def _team(entries: list[Entry], origin: str, taken: set[int], typed: str) -> Entry | None:
+    """A page of several teammates' texts for one date (asked for with exactly one date); the one
+    showing the person's own plan first, when there is one (a holiday list has dates and names too)."""
+    found = []
     for entry in reversed(entries):
         if entry.index in taken or entry.origin != origin or entry.method != "GET" or not entry.text:
             continue
@@ -177,5 +235,13 @@ def _team(entries: list[Entry], origin: str, taken: set[int]) -> Entry | None:
             continue
         data = json_body(entry.text)
         if (json_texts(data) if data is not None else team_selector(entry.text)):
-            return entry
-    return None
+            found.append(entry)
+    mine = _lines(typed)
+    return next((e for e in found if mine & _lines(e.text)), found[0] if found else None)
+
+
+def fixed_path(entry: Entry, drop: set[str], params: list[tuple[str, str]] | None = None) -> str:
+    """The path and the fixed part of its query (no dates, no cache-busters, nothing dropped)."""
+    fixed = [(k, v) for k, v in (entry.query if params is None else params)
+             if k not in drop and not parse_day(v) and not is_timestamp(v) and not looks_secret(v)]
+    return entry.path + (f"?{urlencode(fixed, safe='/')}" if fixed else "")

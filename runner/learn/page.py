@@ -45,11 +45,19 @@ def _text(el: Tag) -> str:
     return el.get_text().strip()
 
 
+def _day_of(el: Tag) -> date | None:
+    """A cell's date: its whole text, or a date at its start (``2026-11-18 星期三``)."""
+    text = _text(el)
+    head, _, rest = text.partition(" ")
+    found = parse_day(text) or (parse_day(head) if "\n" not in text and len(rest) <= 12 else None)
+    return found[0] if found else None
+
+
 def _dated(doc: BeautifulSoup) -> list[Tag]:
-    """The innermost elements whose whole text is one date (a time after it allowed)."""
+    """The innermost short elements that hold one date (a time or a weekday after it allowed)."""
     found = [el for el in doc.find_all(True)
              if el.name not in _SKIP and el.name != "textarea" and len(_text(el)) <= 40
-             and parse_day(_text(el))]
+             and _day_of(el)]
     return [el for el in found if not any(other in el.descendants for other in found)]
 
 
@@ -87,43 +95,55 @@ def html_rows(html: str) -> HtmlRows | None:
     if not found:
         return None
     rows = [r for r, _, _ in found]
-    row_sel = _pick(doc, _row_candidates(rows), lambda els: _rows_ok(els, found))
-    if row_sel is None:
-        return None
     date_sel = _pick_within(found, 1)
     content_sel = _pick_within(found, 2)
     if date_sel is None or content_sel is None:
         return None
-    texts = tuple((parse_day(_text(d))[0], element_text(c)) for _, d, c in found)  # type: ignore[index]
+    row_sel = _pick(doc, _row_candidates(rows), lambda els: _rows_ok(els, found, date_sel, content_sel))
+    if row_sel is None:
+        return None
+    texts = tuple((_day_of(d), element_text(c)) for _, d, c in found)  # type: ignore[misc]
     return HtmlRows(row_sel, date_sel, content_sel, texts)
 
 
 def _simple(el: Tag) -> list[str]:
     """Selectors naming one element by itself: its classes, a name or id, its tag."""
     classes = el.get("class") or []
-    out = [f".{c}" for c in classes] + [el.name] + [f"{el.name}.{c}" for c in classes]
+    out = [f"#{el['id']}"] if el.get("id") else []
+    out += [f".{c}" for c in classes] + [el.name] + [f"{el.name}.{c}" for c in classes]
     if el.get("name"):
         out.append(f'{el.name}[name="{el["name"]}"]')
     return out
 
 
 def _row_candidates(rows: list[Tag]) -> list[str]:
+    """Rows under their list first (``#plans > tr`` also picks the header row, so the selector
+    still matches a page whose range holds no plan), then the rows' own classes."""
     first = rows[0]
-    out = [s for s in _simple(first) if s != first.name]
+    out: list[str] = []
     parent = first.parent
     if isinstance(parent, Tag) and parent.name not in ("body", "[document]"):
-        for p in _simple(parent):
-            out.append(f"{p} > {first.name}")
+        out += [f"{p} > {first.name}" for p in _simple(parent) if p != parent.name]
+    out += [s for s in _simple(first) if s != first.name]
     out += [f"{first.name}:has(> td)", first.name]
     return list(dict.fromkeys(out))
 
 
-def _rows_ok(selected: list[Tag], found: list[tuple[Tag, Tag, Tag]]) -> bool:
-    """Every row found is selected; anything else selected carries neither a date nor a text."""
+def _rows_ok(selected: list[Tag], found: list[tuple[Tag, Tag, Tag]], date_sel: str,
+             content_sel: str) -> bool:
+    """Every row found is selected; anything else selected has neither a date nor a text where
+    the row selectors look (a header row of ``th`` cells), so the runner passes over it."""
     rows = {id(r) for r, _, _ in found}
     if not rows <= {id(el) for el in selected}:
         return False
-    return all(id(el) in rows or not _text(el) for el in selected)
+    for el in selected:
+        if id(el) in rows:
+            continue
+        for sel in (date_sel, content_sel):
+            hit = el.select_one(sel)
+            if hit is not None and _text(hit):
+                return False
+    return True
 
 
 def _pick(doc: BeautifulSoup, candidates: list[str], ok: Any) -> str | None:

@@ -42,7 +42,9 @@ def parse_day(text: str) -> tuple[date, str] | None:
             return None
         if not 1990 <= day.year <= 2100:
             return None
-        if rest.strip():
+        if rest.strip() and not any(c in "123456789" for c in rest):
+            fmt += rest  # midnight written out (T00:00:00.000Z): a date's strftime keeps it as is
+        elif rest.strip():
             fmt += rest[0] + ("%H:%M:%S" if rest.count(":") >= 2 else "%H:%M")
         return day, fmt
     return None

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from runner.learn.guard import leaks
-from runner.learn.infer import Key, Learned
+from runner.learn.model import Key, Learned
 
 _BARE = re.compile(r"^[A-Za-z0-9_-]+$")
 

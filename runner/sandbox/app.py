@@ -669,13 +669,13 @@ class Sandbox:
         return self._shaped_page(f"{day} 团队计划", f'<table id="team">\n{cells}</table>\n')
 
     def _shaped_answer(self, ok: bool, message: str) -> _Answer:
-        """Each profile's submit answer: a code, a success flag, or a plain text."""
-        name = self.profile.name
-        if name == "json-api":
+        """Each profile's submit answer: a code, a success flag, a plain text or a JSON string."""
+        style = self.profile.answer
+        if style == "code":
             return self._shaped_json({"code": 0 if ok else 1, "msg": message})
-        if name == "form-csrf":
+        if style == "success":
             return self._shaped_json({"success": ok, "msg": message})
-        if name == "gbk":
+        if style == "text":
             return self._encoded(message, "text/plain")
         return _json(message)
 
@@ -698,7 +698,7 @@ class Sandbox:
         if not isinstance(content, str) or not content.strip():
             return self._shaped_answer(False, "内容不能为空")
         self._store(user, day, content)
-        return self._shaped_answer(True, "保存成功" if p.name != "sso-cookie" else "修改成功")
+        return self._shaped_answer(True, p.saved)
 
     def _save(self) -> None:
         """Write accounts and plans atomically (lock held): a crash leaves old or new, not half."""

@@ -46,6 +46,9 @@ class Profile:
     charset: str = "utf-8"  # pages, answers and the submitted form
     header_charset: bool = True  # False: the charset is only in <meta charset>
     required_fields: tuple[tuple[str, str], ...] = ()  # fixed hidden fields the submit must carry
+    answer: str = "json-string"  # the submit's answer: "json-string" ("修改成功" as JSON), "text"
+    # (plain text), "code" ({"code": 0}) or "success" ({"success": true})
+    saved: str = "修改成功"  # what a saved submit says
 
 
 def split(path: str) -> tuple[str, dict[str, str]]:
@@ -64,7 +67,7 @@ PROFILES: dict[str, Profile] = {p.name: p for p in (
         submit_path="/oa/daily/save.do", team_path="/oa/team/list.do", start_param="beginDate",
         end_param="endDate", date_param="planDate", content_param="planContent",
         team_date_param="day", date_format="%Y/%m/%d", layout="table",
-        required_fields=(("formId", "7"), ("type", "daily")),
+        required_fields=(("formId", "7"), ("type", "daily")), answer="success", saved="保存成功",
     ),
     Profile(
         "json-api",
@@ -73,14 +76,14 @@ PROFILES: dict[str, Profile] = {p.name: p for p in (
         password_param="pwd", cookie_name="", token_field="data.token", unauth="401",
         history_path="/api/v1/plans", submit_path="/api/v1/plans", team_path="/api/v1/team/plans",
         start_param="from", end_param="to", date_param="planDate", team_date_param="date",
-        page_format="json", submit_format="json",
+        page_format="json", submit_format="json", answer="code", saved="保存成功",
     ),
     Profile(
         "gbk",
         "an old system in GBK: pages declared by <meta charset>, the form posted in GBK",
         login_path="/login.asp", unauth_location="/login.asp", history_path="/plan/list.asp",
         submit_path="/plan/save.asp", team_path="/plan/team.asp", charset="gbk",
-        header_charset=False, date_format="%Y.%m.%d",
+        header_charset=False, date_format="%Y.%m.%d", answer="text", saved="保存成功",
     ),
     Profile(
         "sso-cookie",

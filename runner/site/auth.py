@@ -9,6 +9,7 @@ request at all). A wrong password is tried once per run: trying it again is how 
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
@@ -22,6 +23,7 @@ from runner.site.quote import quote_answer
 from runner.site.shapes import login_request, session_cookies
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
+LOGINISH = re.compile(r"log-?[io]n|sign-?in|/sso\b|/cas\b|/auth\b|/oauth|passport|/uaa\b", re.I)
 
 
 def page_text(resp: requests.Response) -> str:
@@ -38,7 +40,9 @@ def session_ended(site: Site, resp: requests.Response) -> bool:
         target = urlsplit(where).path.rstrip("/")
         prefix = urlsplit(site.base_url).path.rstrip("/")
         logins = {urlsplit(p).path.rstrip("/") for p in (site.login_path, site.api_login_path)}
-        return target in logins | {prefix + p for p in logins}
+        # the login form's page is often not where it posts to (/login.jsp → /j_security_check,
+        # or an SSO host): a path that names a login is one too
+        return target in logins | {prefix + p for p in logins} or bool(LOGINISH.search(target))
     if resp.status_code == 200 and "json" not in resp.headers.get("Content-Type", ""):
         return is_login_page(page_text(resp))
     return False
@@ -116,6 +120,8 @@ def _csrf_from_login_page(site: Site, transport: Transport) -> str:
     resp = transport.send("GET", bare, params=urlsplit(site.login_path).query or None)
     if resp.status_code >= 500:
         raise NetworkError(f"{transport.host} answered {resp.status_code} to GET {bare}")
+    if resp.status_code >= 400:
+        raise Rejected(f"{transport.host} answered {resp.status_code} to GET {bare}; check site.login_path")
     value = hidden_value(page_text(resp), site.csrf_field) or transport.session.cookies.get(site.csrf_field)
     if value is None:
         raise SiteChanged(f"the login page GET {bare} ({resp.status_code}) has no field or cookie "

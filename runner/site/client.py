@@ -116,12 +116,15 @@ class SiteClient:
         today = date.today()
         self.history(today, today)
 
-    def _send(self, method: str, path: str, *, auth: bool = True, params: dict[str, str] | None = None,
+    def _send(self, method: str, path: str, *, auth: bool = True,
+              params: dict[str, str] | list[tuple[str, str]] | None = None,
               rebuild: Callable[[], dict[str, Any]] | None = None, **kwargs: Any) -> requests.Response:
         if auth and not self._logged_in:
             self.login()
-        if params is not None:  # a configured path may carry a fixed query of its own
+        if isinstance(params, dict):  # the runner's own; a configured path may carry a fixed query
             path, kwargs["params"] = with_query(path, params)
+        elif params is not None:  # already merged (shapes built the request)
+            kwargs["params"] = params
         resp = self.transport.send(method, path, **kwargs)
         if auth and session_ended(self.site, resp):
             # Ended right after a login (or with a copied cookie or token): the credentials are

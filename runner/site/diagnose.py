@@ -103,10 +103,10 @@ def diagnose(config: Config, account: Account, secret: Secret, day: date | None 
                 team = f"; team page: {client.team_count(day)} plans"
             except RunnerError as exc:
                 raise Misfit(f"team: {exc}") from None
-        _success_check(site, seen)
         today = len([r for r in rows if r.day == day])
+        hint = _success_hint(site, seen)
         return Diagnosis(f"ready (logged in with {secret.variable}; history read: {len(rows)} "
-                         f"plan(s), {today} on {day}{team})", rows)
+                         f"plan(s), {today} on {day}{team}){f'; but {hint}' if hint else ''}", rows)
     except Misfit as misfit:
         return Diagnosis(str(misfit), rows)
     except RunnerError as exc:  # a step after the read (the team page) failed on its own terms
@@ -139,13 +139,13 @@ def _login_misfit(site: Site, client: SiteClient, secret: Secret, last: _Exchang
     key = "api_login_path" if site.auth == "bearer" else "login_path"
     resp, text = last.resp, page_text(last.resp)
     where = f"login: {last.method} {last.path} answered {resp.status_code}"
+    if resp.status_code in (404, 410):
+        return f"{where}: set site.{'login_path' if site.csrf_field and last.method == 'GET' else key}"
     if isinstance(exc, SiteChanged):  # the CSRF field is not on the login page
         names = [i.get("name") for i in soup(text).find_all("input", type="hidden")]
         found = f"hidden inputs: {', '.join(n for n in names if n)}" if any(names) else "no hidden input"
         return (f"{where} with no field or cookie {_q(site.csrf_field)} ({found}): set "
                 "site.csrf_field")
-    if resp.status_code in (404, 410):
-        return f"{where}: set site.{'login_path' if site.csrf_field and last.method == 'GET' else key}"
     if resp.status_code in (405, 415):
         return f"{where} (it wants another method or body): set site.login_method"
     if resp.status_code in (401, 403):
@@ -290,17 +290,23 @@ def _selector(element: Any) -> str:
     return f"{element.name}.{element['class'][0]}" if element.get("class") else element.name
 
 
-def _success_check(site: Site, seen: list[Any]) -> None:
-    """Judge the success check by the answers seen: a submit answers in the same style."""
+def _success_hint(site: Site, seen: list[Any]) -> str:
+    """The success check judged by the other answers: a submit often answers in their style.
+
+    Only a hint, never a failure: nothing is submitted, so the submit's own answer is not seen
+    (and the read-back decides anyway).
+    """
     objects = [d for d in seen if isinstance(d, dict)]
     if site.success_field and objects:
         top = site.success_field.split(".")[0]
         if not any(top in d for d in objects):
             holds = ", ".join(sorted({k for d in objects for k in d}))[:120]
-            raise Misfit(f"submit: the site's JSON answers have no {_q(top)} for success_field "
-                         f"{_q(site.success_field)} (they hold: {holds}): set site.success_field")
+            return (f"the site's JSON answers have no {_q(top)} for success_field "
+                    f"{_q(site.success_field)} (they hold: {holds}): if the submit answers like "
+                    "them, set site.success_field")
     elif objects and any(k in d for d in objects for k in ("code", "success", "status", "ok")):
         keys = ", ".join(sorted({k for d in objects for k in d}))[:120]
-        raise Misfit(f"submit: the site answers JSON objects ({keys}) but success is checked by "
-                     f"success_text {_q(site.success_text)}: set site.success_field and "
-                     "site.success_value")
+        return (f"the site answers JSON objects ({keys}) and success is checked by success_text "
+                f"{_q(site.success_text)}: if the submit answers like them, set site.success_field "
+                "and site.success_value")
+    return ""

@@ -75,12 +75,14 @@ class Transport:
         self.requests = 0
         self.retries = 0  # tries after the first, over every request: the message says so
         self.host = urlsplit(base_url).hostname or "the site"
-        self.session = session or requests.Session()
+        if session is None:  # a session given (a test's adapter) keeps its own adapters
+            session = requests.Session()
+            session.mount("http://", WatchedAdapter())  # so a try's clock can cut its socket
+            session.mount("https://", WatchedAdapter())
+        self.session = session
         self.session.headers["User-Agent"] = USER_AGENT
         # Proxies and CA bundles from the environment are read once here, not on every request
         # (requests re-reads the whole environment per call when trust_env is on).
-        self.session.mount("http://", WatchedAdapter())  # so a try's clock can cut its socket
-        self.session.mount("https://", WatchedAdapter())
         self.session.trust_env = False
         self.session.proxies.update(requests.utils.get_environ_proxies(base_url))
         if ca_bundle:  # a company CA (REQUESTS_CA_BUNDLE reaches site.ca_bundle via inputs.py)

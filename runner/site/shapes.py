@@ -16,8 +16,9 @@ from datetime import date
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from runner.config import Scalar, Site
+from runner.config import Site
 from runner.site.pages import dig, format_day
+from runner.site_schema import Scalar
 
 FORM = "application/x-www-form-urlencoded"
 
