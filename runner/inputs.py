@@ -123,7 +123,11 @@ def _minutes(raw: str) -> int:
 
 def _existing(raw: str) -> str | None:
     value = raw.strip()
-    if value and not Path(value).exists():
+    try:
+        found = not value or Path(value).exists()
+    except (OSError, ValueError):  # a name too long, a NUL byte
+        found = False
+    if not found:
         raise ValueError("point it at an existing file (PEM certificates) or unset it")
     return value or None
 
