@@ -8,6 +8,7 @@ must read the recorded history page with the learned keys; no secret may reach t
 
 from __future__ import annotations
 
+import copy
 import json
 import tomllib
 from pathlib import Path
@@ -504,3 +505,27 @@ def test_a_login_name_that_looks_random_is_still_written(tmp_path: Path,
     assert code == 0, said
     assert config["accounts"][0]["username"] == "Zhang.Wei2024abcd"
     assert config["accounts"][0]["id"] == "zhang.wei2024abcd"
+
+
+def test_the_plans_date_and_text_fields_and_todays_submit_among_a_backfill(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Items carry a creation time before the plan's day and an HTML copy longer than the text;
+    after today's plan the person also fills in a forgotten day: today's is the submit."""
+    har = json_api()
+    entries = har["log"]["entries"]
+    listing = json.loads(entries[10]["response"]["content"]["text"])
+    for item in listing["data"]["list"]:
+        text = item.pop("content")
+        item.update({"createTime": "2026-11-19 09:30:12", "planDate": item.pop("planDate"),
+                     "contentHtml": "<p>" + text.replace("\n", "</p><p>") + "</p>", "content": text})
+    entries[10]["response"]["content"]["text"] = json.dumps(listing, ensure_ascii=False)
+    backfill = copy.deepcopy(entries[11])
+    backfill["request"]["postData"]["text"] = json.dumps({"planDate": "2026-11-16", "content": "补：2026.11.16\n写方案"})
+    entries.insert(12, backfill)
+    code, config, said = learn(tmp_path, har, capsys)
+    assert code == 0, said
+    site = config["site"]
+    assert (site["history_date_field"], site["history_content_field"]) == ("planDate", "content")
+    assert config["accounts"][0]["plan"] == "1. 压测订单接口\n2. 整理慢查询"
+    assert said.startswith(f"wrote {tmp_path / 'dailyplan.toml'} from rec.har: login entry 6, history "
+                           "entry 11, submit entry 12,")

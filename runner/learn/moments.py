@@ -123,6 +123,9 @@ def find(entries: list[Entry]) -> Moments | None:
     history = max(own, key=lambda h: (h.entry.method == "GET", _shares(h.rows, typed),
                                       _range_params(h.entry), len(h.rows.rows), h.entry.index)) \
         if own else None
+    if history is not None and typed and isinstance(history.rows, JsonRows):  # read it again, knowing
+        again = json_rows(json_body(history.entry.text), typed)            # the text that was typed
+        history = History(history.entry, again) if again else history
     paths = {h.entry.path for h in own}
     if len(paths) > 1 and history is not None:
         others = ", ".join(f"{h.entry.index} ({h.entry.path})" for h in own if h is not history)
@@ -149,8 +152,10 @@ def _submit(entries: list[Entry], home: str | None) -> Submit | None:
                  and (len(v.strip()) >= _MIN_PLAN or "\n" in v.strip())]
         if dates and texts:
             found.append(Submit(entry, fields, dates[0], max(texts)[1]))
-    own = [s for s in found if s.entry.origin == home]
-    return (own or found)[-1] if found else None
+    own = [s for s in found if s.entry.origin == home] or found
+    # the plan for the latest day (today's, not one filled in for a past day), the last one sent
+    return max(own, key=lambda s: (parse_day(str(s.fields.get(s.date_field)))[0],  # type: ignore[index]
+                                   s.entry.index)) if own else None
 
 
 def _password_inputs(entries: list[Entry]) -> set[str]:
