@@ -529,3 +529,13 @@ def test_the_plans_date_and_text_fields_and_todays_submit_among_a_backfill(
     assert config["accounts"][0]["plan"] == "1. 压测订单接口\n2. 整理慢查询"
     assert said.startswith(f"wrote {tmp_path / 'dailyplan.toml'} from rec.har: login entry 6, history "
                            "entry 11, submit entry 12,")
+
+
+def test_headers_of_the_history_read_count_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    har = json_api()
+    har["log"]["entries"][10]["request"]["headers"].append({"name": "X-Tenant", "value": "acme"})
+    code, config, said = learn(tmp_path, har, capsys)
+    assert code == 0, said
+    assert config["site"]["headers"] == {"X-Requested-With": "XMLHttpRequest", "Referer": f"{HOST}/",
+                                         "X-Tenant": "acme"}
+    assert "# from entry 11: GET /api/v1/plans\nX-Tenant = \"acme\"" in (tmp_path / "dailyplan.toml").read_text()
