@@ -425,6 +425,9 @@ def test_a_notice_list_with_dates_is_not_the_history_and_a_session_in_the_url_is
     assert code == 0, said
     assert config["site"]["history_path"] == "/oa/main.do?method=dailyList"
     assert config["site"]["row_selector"] == ".grid > tr"
+    assert ("note: history: other answers also list texts by date (entry 7: /oa/main.do?method=index); "
+            "used entry 8: /oa/main.do?method=dailyList: if that is not the page of your own plans, set "
+            "site.history_path") in said
     assert ("note: history: entry 8: GET /oa/main.do asks for no date range; start_param/end_param keep "
             "their defaults (a system that does not know them shows its default list)") in said
 

@@ -110,32 +110,39 @@ def find(entries: list[Entry]) -> Moments | None:
     submit = _submit(live, home)
     if submit is not None and login is not None and login.origin != submit.entry.origin:
         login, login_fields = _login(live, submit.entry.origin)
-    origin = (submit.entry if submit else histories[-1].entry if histories else login).origin \
-        if (submit or histories or login) else None
-    if origin is None:
+    anchor = submit.entry if submit else histories[-1].entry if histories else login
+    if anchor is None:
         return None
-    notes: list[str] = []
+    typed = str(submit.fields.get(submit.content_field)) if submit else ""
     own = [h for h in histories
-           if h.entry.origin == origin and (submit is None or h.entry is not submit.entry)]
+           if h.entry.origin == anchor.origin and (submit is None or h.entry is not submit.entry)]
     ranged = [h for h in own if _range_params(h.entry) >= 2]
     own = ranged or own  # an answer asked for one date is a team page, when a ranged one exists
-    typed = str(submit.fields.get(submit.content_field)) if submit else ""
+    history, notes = _pick_history(own, typed)
+    taken = {h.entry.index for h in own} | ({submit.entry.index} if submit else set())
+    return Moments(anchor.origin, login, login_fields, _login_page(live, login) if login else None,
+                   history, submit, _team(live, anchor.origin, taken, typed), notes)
+
+
+def _pick_history(own: list[History], typed: str) -> tuple[History | None, list[str]]:
+    """The person's own list: read by GET, quoting the submitted plan, with a range, the fullest."""
+    if not own:
+        return None, []
     history = max(own, key=lambda h: (h.entry.method == "GET", _shares(h.rows, typed),
-                                      _range_params(h.entry), len(h.rows.rows), h.entry.index)) \
-        if own else None
-    if history is not None and typed and isinstance(history.rows, JsonRows):  # read it again, knowing
-        again = json_rows(json_body(history.entry.text), typed)            # the text that was typed
+                                      _range_params(h.entry), len(h.rows.rows), h.entry.index))
+    if typed and isinstance(history.rows, JsonRows):  # read it again, knowing the text typed
+        again = json_rows(json_body(history.entry.text), typed)
         history = History(history.entry, again) if again else history
-    paths = {h.entry.path for h in own}
-    if len(paths) > 1 and history is not None:
-        others = ", ".join(f"{h.entry.index} ({h.entry.path})" for h in own if h is not history)
-        notes.append(f"history: several answers list plans by date (entries {others}); used "
-                     f"{history.entry.where}: if that is not the page of your own plans, set "
-                     "site.history_path")
-    page = _login_page(live, login) if login else None
-    taken = {e.entry.index for e in own} | ({submit.entry.index} if submit else set())
-    team = _team(live, origin, taken, typed)
-    return Moments(origin, login, login_fields, page, history, submit, team, notes)
+    notes = []
+    def where(h: History) -> str:
+        return fixed_path(h.entry, set(), params_of(h.entry))
+
+    if len({where(h) for h in own}) > 1:
+        others = ", ".join(f"entry {h.entry.index}: {where(h)}" for h in own if h.entry is not history.entry)
+        notes.append(f"history: other answers also list texts by date ({others}); used entry "
+                     f"{history.entry.index}: {where(history)}: if that is not the page of your own "
+                     "plans, set site.history_path")
+    return history, notes
 
 
 def _submit(entries: list[Entry], home: str | None) -> Submit | None:
