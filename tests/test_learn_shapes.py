@@ -13,7 +13,7 @@ import json
 import tomllib
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, quote_plus, urlencode
 
 import pytest
 from har_recorder import assert_no_secret, entry, har_of, sanitize
@@ -542,3 +542,18 @@ def test_headers_of_the_history_read_count_too(tmp_path: Path, capsys: pytest.Ca
     assert config["site"]["headers"] == {"X-Requested-With": "XMLHttpRequest", "Referer": f"{HOST}/",
                                          "X-Tenant": "acme"}
     assert "# from entry 11: GET /api/v1/plans\nX-Tenant = \"acme\"" in (tmp_path / "dailyplan.toml").read_text()
+
+
+def test_a_password_the_page_hashed_is_noted_and_never_copied(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    import hashlib
+
+    digest = hashlib.md5(PASSWORD.encode()).hexdigest()
+    har = java_app()
+    login = har["log"]["entries"][5]["request"]["postData"]
+    login["text"] = login["text"].replace(quote_plus(PASSWORD), digest)
+    code, _, said = learn(tmp_path, har, capsys, secrets=(PASSWORD, digest, SESSION, CSRF))
+    assert code == 0, said
+    assert ('note: login: entry 6: POST /login.do sends j_password hashed or encrypted by the page (not '
+            'as typed); dailyplan sends the password as typed: if check says the login was refused, use '
+            'auth = "cookie-secret"') in said.splitlines()
