@@ -557,3 +557,15 @@ def test_a_password_the_page_hashed_is_noted_and_never_copied(tmp_path: Path,
     assert ('note: login: entry 6: POST /login.do sends j_password hashed or encrypted by the page (not '
             'as typed); dailyplan sends the password as typed: if check says the login was refused, use '
             'auth = "cookie-secret"') in said.splitlines()
+
+
+def test_a_short_chinese_plan_is_a_submit_and_a_dated_search_is_not(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    har = gbk_app("开会")
+    har["log"]["entries"].append(entry(
+        "POST", f"{HOST}/plan/search.asp", mime="text/html", text="<p>无结果</p>", kind="document",
+        body=urlencode([("beginDate", "2026.11.19"), ("endDate", "2026.11.19"), ("keyword", "周报")]),
+        body_mime="application/x-www-form-urlencoded"))
+    code, config, said = learn(tmp_path, har, capsys)
+    assert code == 0, said
+    assert config["site"]["submit_path"] == "/plan/save.asp" and config["accounts"][0]["plan"] == "开会"

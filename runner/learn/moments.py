@@ -19,7 +19,11 @@ from runner.learn.page import HtmlRows, JsonRows, html_rows, json_rows, json_tex
 from runner.learn.values import form_fields, is_timestamp, json_body, looks_secret, parse_day
 
 PASSWORD_NAME = re.compile(r"pass|pwd|mima|密码", re.IGNORECASE)
-_MIN_PLAN = 8  # a submitted text shorter than this is a label or a search box, not a plan
+_MIN_PLAN = 8  # a submitted text shorter than this is a label or a search box, not a plan,
+_RANGE_START = re.compile(r"start|begin|from|since", re.IGNORECASE)
+_RANGE_END = re.compile(r"end|to\b|until|till", re.IGNORECASE)
+_STAMP = re.compile(r"creat|updat|modif|insert|time|_at$", re.IGNORECASE)
+_CJK = re.compile(r"[\u4e00-\u9fff]")  # unless it is Chinese: 开会 is a whole plan
 _TRACKING = re.compile(r"/(collect|track|beacon|analytics|sentry|log(ging)?|stat(s)?|report|metrics|"
                        r"telemetry|rum|gtag|hm\.gif)(/|$|\?)|/api/\d+/(store|envelope)/", re.IGNORECASE)
 _STATIC = re.compile(r"\.(css|js|mjs|map|png|jpe?g|gif|svg|ico|woff2?|ttf|eot|webp)$", re.IGNORECASE)
@@ -156,9 +160,12 @@ def _submit(entries: list[Entry], home: str | None) -> Submit | None:
         dates = [k for k, v in fields.items if isinstance(v, str) and parse_day(v)]
         texts = [(len(v), k) for k, v in fields.items
                  if isinstance(v, str) and k not in dates and not looks_secret(v)
-                 and (len(v.strip()) >= _MIN_PLAN or "\n" in v.strip())]
+                 and (len(v.strip()) >= _MIN_PLAN or "\n" in v.strip() or _CJK.search(v))]
+        if _RANGE_START.search(" ".join(dates)) and _RANGE_END.search(" ".join(dates)):
+            continue  # a search between two dates, not a plan for one
         if dates and texts:
-            found.append(Submit(entry, fields, dates[0], max(texts)[1]))
+            day = min(dates, key=lambda k: bool(_STAMP.search(k)))  # planDate before createTime
+            found.append(Submit(entry, fields, day, max(texts)[1]))
     own = [s for s in found if s.entry.origin == home] or found
     # the plan for the latest day (today's, not one filled in for a past day), the last one sent
     return max(own, key=lambda s: (parse_day(str(s.fields.get(s.date_field)))[0],  # type: ignore[index]
