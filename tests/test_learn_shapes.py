@@ -294,8 +294,8 @@ def test_a_text_in_another_shape_gets_a_template_that_reproduces_it(
     assert account == {"id": "zhangwei", "username": "zhangwei", "plan": "1. 压测订单接口",
                        "template": "templates/zhangwei.txt.j2"}
     template = (tmp_path / "templates" / "zhangwei.txt.j2").read_text(encoding="utf-8")
-    assert template.splitlines()[1:] == ['【今日计划 {{ today.strftime("%m/%d") }}】', "{{ plan }}", "",
-                                         "【昨日完成】", "{{ previous }}"]
+    assert template.splitlines()[1:] == ['【今日计划 {{ today.strftime("%m/%d") }}】', "{{ plan }}{% if previous %}",
+                                         "", "【昨日完成】", "{{ previous }}{% endif %}"]
     assert "wrote " + str(tmp_path / "templates" / "zhangwei.txt.j2") in said
     from datetime import date
 
@@ -303,6 +303,8 @@ def test_a_text_in_another_shape_gets_a_template_that_reproduces_it(
 
     context = PlanContext(date(2026, 11, 19), account["plan"], PREVIOUS, date(2026, 11, 18), {})
     assert render(loads(tmp_path).accounts[0].template, context) == text
+    first = PlanContext(date(2026, 11, 19), account["plan"], "", None, {})  # no previous plan: no heading
+    assert render(loads(tmp_path).accounts[0].template, first) == "【今日计划 11/19】\n1. 压测订单接口"
 
 
 # ---------------------------------------------------------------------------- what is missing
