@@ -114,6 +114,12 @@ def test_login_page_and_hidden_fields() -> None:
     login = '<form><input type="hidden" name="_csrf" value="abc"><input TYPE="Password" name="pwd"></form>'
     assert is_login_page(login)
     assert not is_login_page('<div class="routine">password reset tips</div>')
+    assert is_login_page('<input name="u"><input type="password" name="p">')  # no form element at all
+    change = ('<div class="routine"><span class="date">2026-11-20</span></div><form id="pw">'
+              '<input type="password" name="old"><input type="password" name="new">'
+              '<input type="password" name="again"></form>')
+    assert not is_login_page(change)  # a change-password dialog on every page is not a login page
+
     assert hidden_value(login, "_csrf") == "abc"
     assert hidden_value('<meta name="_csrf" content="m1">', "_csrf") == "m1"
     assert hidden_value(login, "other") is None

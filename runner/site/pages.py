@@ -105,10 +105,15 @@ def element_text(element: Any) -> str:
 
 
 def is_login_page(html: str) -> bool:
-    """A page holding a password field: many systems answer an ended session with the login form."""
+    """A login form: many systems answer an ended session with the login page itself.
+
+    That is a page with one password field. A change-password dialog that some systems put on
+    every page has two or three (old, new, again), so such a system's plan pages are not taken for
+    the login page.
+    """
     if "password" not in html.lower():
         return False
-    return soup(html).select_one('input[type="password" i]') is not None
+    return len(soup(html).select('input[type="password" i]')) == 1
 
 
 def hidden_value(html: str, name: str) -> str | None:
