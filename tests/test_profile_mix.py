@@ -41,7 +41,7 @@ def mix(seed: int) -> Profile:
         password_param=r.choice(["password", "pwd", "passWord"]), csrf_field="_token" if csrf else "",
         cookie_name="" if token else r.choice(["session", "JSESSIONID", "SID"]),
         token_field=r.choice(["token", "data.token", "result.accessToken"]) if token else "",
-        unauth=r.choice(["redirect", "login-page", "401"]),
+        unauth=r.choice(["redirect", "login-page", "401", "code-401"]),
         unauth_location=r.choice(["/login", "https://sso.corp.example/cas/login"]),
         history_path=r.choice(["/plan/list", "/oa/main.do?method=dailyList", "/api/plans?type=daily"]),
         submit_path=r.choice(["/plan/save", "/oa/main.do?method=saveDaily"]),
@@ -149,7 +149,7 @@ def test_check_calls_each_mixed_system_ready(system: Sandbox, capsys: pytest.Cap
 
 def test_the_mixes_cover_every_dimension() -> None:
     mixes = [mix(seed) for seed in range(24)]
-    for name, values in {"login_method": {"get", "post-form", "post-json"}, "unauth": {"redirect", "login-page", "401"},
+    for name, values in {"login_method": {"get", "post-form", "post-json"}, "unauth": {"redirect", "login-page", "401", "code-401"},
                          "page_format": {"html", "json"}, "submit_format": {"form", "json"},
                          "charset": {"utf-8", "gbk"}, "answer": {"json-string", "text", "code", "success"},
                          "submit_method": {"POST", "PUT"}}.items():

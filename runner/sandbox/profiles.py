@@ -26,7 +26,7 @@ class Profile:
     cookie_name: str = "session"  # "" for a token answered by the login
     token_field: str = ""  # dotted path of the token in the login answer
     # what a request without a session gets: "redirect" (302 to unauth_location), "login-page"
-    # (200 and the login form) or "401"
+    # (200 and the login form), "401", or "code-401" (200 and {"code": 401})
     unauth: str = "redirect"
     unauth_location: str = "/login"
     # pages, each a path with an optional fixed query the request must carry

@@ -46,6 +46,13 @@ def session_ended(site: Site, resp: requests.Response) -> bool:
         return target in logins | {prefix + p for p in logins} or bool(LOGINISH.search(target))
     if resp.status_code == 200 and "json" not in resp.headers.get("Content-Type", ""):
         return is_login_page(page_text(resp))
+    if resp.status_code == 200:  # JSON APIs that always answer 200 say it in the body: {"code": 401}
+        try:
+            body = json.loads(page_text(resp))
+        except ValueError:
+            return False
+        return isinstance(body, dict) and any(
+            str(body.get(key)) == "401" for key in ("code", "status", "errcode", "errCode"))
     return False
 
 
