@@ -8,6 +8,7 @@ from __future__ import annotations
 import socket
 import struct
 import time
+from http.client import responses
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -31,19 +32,23 @@ class _Handler(BaseHTTPRequestHandler):
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             self.connection.close()
             return
+        headers = {"Content-Type": answer.content_type, "Content-Length": str(len(answer.body)),
+                   **answer.headers}
+        if answer.drip_ms > 0:  # a stuck proxy: the whole answer, status line first, byte by byte
+            self.close_connection = True
+            head = f"HTTP/1.1 {answer.status} {responses.get(answer.status, '')}\r\n" + "".join(
+                f"{name}: {value}\r\n" for name, value in headers.items()) + "\r\n"
+            raw = head.encode("iso-8859-1") + answer.body
+            for i in range(len(raw)):
+                self.wfile.write(raw[i:i + 1])
+                self.wfile.flush()
+                time.sleep(answer.drip_ms / 1000)
+            return
         self.send_response(answer.status)
-        self.send_header("Content-Type", answer.content_type)
-        self.send_header("Content-Length", str(len(answer.body)))
-        for name, value in answer.headers.items():
+        for name, value in headers.items():
             self.send_header(name, value)
         self.end_headers()
-        if answer.drip_ms <= 0:
-            self.wfile.write(answer.body)
-            return
-        for i in range(len(answer.body)):  # a stuck proxy: one byte at a time
-            self.wfile.write(answer.body[i:i + 1])
-            self.wfile.flush()
-            time.sleep(answer.drip_ms / 1000)
+        self.wfile.write(answer.body)
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _handle
 

@@ -27,6 +27,7 @@ from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, stop
 from runner import __version__
 from runner.deadline import Deadline
 from runner.errors import NetworkError
+from runner.site.watchdog import WatchedAdapter, watch
 
 TRANSIENT_STATUSES = frozenset({502, 503, 504})
 MAX_ATTEMPTS = 4
@@ -74,7 +75,11 @@ class Transport:
         self.requests = 0
         self.retries = 0  # tries after the first, over every request: the message says so
         self.host = urlsplit(base_url).hostname or "the site"
-        self.session = session or requests.Session()
+        if session is None:  # a session given (a test's adapter) keeps its own adapters
+            session = requests.Session()
+            session.mount("http://", WatchedAdapter())  # so a try's clock can cut its socket
+            session.mount("https://", WatchedAdapter())
+        self.session = session
         self.session.headers["User-Agent"] = USER_AGENT
         # Proxies and CA bundles from the environment are read once here, not on every request
         # (requests re-reads the whole environment per call when trust_env is on).
@@ -135,16 +140,23 @@ class Transport:
             budget = min(budget, self.deadline.remaining())
         ends = time.monotonic() + budget
         self.requests += 1
-        try:
-            resp = self.session.request(method, self.base_url + path, allow_redirects=False,
-                                        stream=True, timeout=(min(CONNECT_TIMEOUT, budget), budget),
-                                        **kwargs)
+        # The clock covers the headers too; it fires a little after the read timeout would, so a
+        # silent site is reported as silent, a dripping one as too slow.
+        with watch(budget + min(1.0, budget / 2)) as clock:
             try:
-                resp._content = self._body(resp, ends, what)
-            finally:
-                resp.close()
-        except requests.Timeout:
-            self._over_time(what, requests.Timeout)
+                resp = self.session.request(method, self.base_url + path, allow_redirects=False,
+                                            stream=True, timeout=(min(CONNECT_TIMEOUT, budget), budget),
+                                            **kwargs)
+                try:
+                    resp._content = self._body(resp, ends, what)
+                finally:
+                    resp.close()
+            except requests.Timeout:  # the socket's own timeout: nothing came for that long
+                self._over_time(what, requests.Timeout)
+            except requests.RequestException:
+                if clock.fired:  # the cut socket, not the site, ended the exchange
+                    self._over_time(what)
+                raise
         if time.monotonic() > ends:
             self._over_time(what)
         if resp.status_code == 429:
