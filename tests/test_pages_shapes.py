@@ -27,12 +27,13 @@ JSON_SITE = replace(SITE, history_format="json", history_items="data.rows", hist
 
 
 @pytest.mark.parametrize("text", ["2026-11-20", "2026/11/20", "2026.11.20", "20261120", "2026-11-20 09:30:00",
-                                  "2026/11/20T09:30", "  2026.11.20\n", "2026年11月20日", "2026-11-20T00:00:00+08:00"])
+                                  "2026/11/20T09:30", "  2026.11.20\n", "2026年11月20日", "2026-11-20T00:00:00+08:00",
+                                  "日期：2026-11-20", "周五 2026/11/20", "12345678 2026-11-20"])
 def test_common_written_dates(text: str) -> None:
     assert parse_day(text) == date(2026, 11, 20)
 
 
-@pytest.mark.parametrize("text", ["", "未填写", "11/20/2026", "202611201", "2026-13-01", "2026-02-30", "day 2026-11-20"])
+@pytest.mark.parametrize("text", ["", "未填写", "11/20/2026", "202611201", "2026-13-01", "2026-02-30", "11月20日"])
 def test_what_is_not_a_date(text: str) -> None:
     assert parse_day(text) is None
 

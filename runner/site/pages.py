@@ -19,8 +19,8 @@ from typing import Any
 from runner.config import Site
 from runner.errors import SiteChanged
 
-# 2026-11-20, 2026/11/20, 2026.11.20, 2026年11月20日, 20261120; a time may follow, nothing may precede
-_DAY = re.compile(r"\s*(\d{4})(?:[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})日?|(\d{2})(\d{2}))(?![\d])")
+# 2026-11-20, 2026/11/20, 2026.11.20, 2026年11月20日, 20261120; words or a time may surround it
+_DAY = re.compile(r"(?<!\d)(\d{4})(?:[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})日?|(\d{2})(\d{2}))(?!\d)")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # a valid pair is one code point after decoding
 _HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
@@ -59,15 +59,14 @@ def decode_page(body: bytes, content_type: str = "") -> str:
 
 
 def parse_day(text: str) -> date | None:
-    """A date in any of the common written forms, with or without a time after it; else None."""
-    match = _DAY.match(text or "")
-    if not match:
-        return None
-    year, month, day = match.group(1), match.group(2) or match.group(4), match.group(3) or match.group(5)
-    try:
-        return date(int(year), int(month), int(day))
-    except ValueError:
-        return None
+    """The first date in any of the common written forms (``日期：2026/11/20 09:30`` too); else None."""
+    for match in _DAY.finditer(text or ""):
+        year, month, day = match.group(1), match.group(2) or match.group(4), match.group(3) or match.group(5)
+        try:
+            return date(int(year), int(month), int(day))
+        except ValueError:
+            continue
+    return None
 
 
 def format_day(day: date, site: Site) -> str:
