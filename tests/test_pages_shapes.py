@@ -124,3 +124,15 @@ def test_login_page_and_hidden_fields() -> None:
     assert hidden_value(login, "_csrf") == "abc"
     assert hidden_value('<meta name="_csrf" content="m1">', "_csrf") == "m1"
     assert hidden_value(login, "other") is None
+
+
+@pytest.mark.parametrize(("stamp", "day"), [
+    ("1795104000000", date(2026, 11, 20)),  # midnight in Shanghai, in milliseconds
+    ("1795104000", date(2026, 11, 20)),  # the same in seconds
+    ("1795132800000", date(2026, 11, 20)),  # midnight UTC
+    ("1795140000000", date(2026, 11, 20)),  # 10:00 Shanghai
+])
+def test_json_dates_as_unix_times(stamp: str, day: date) -> None:
+    site = replace(SITE, history_format="json")
+    rows = parse_history(json.dumps([{"date": int(stamp), "content": "x"}]), site)
+    assert [r.day for r in rows] == [day]

@@ -13,7 +13,7 @@ import codecs
 import json
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from runner.config import Site
@@ -67,6 +67,24 @@ def parse_day(text: str) -> date | None:
         except ValueError:
             continue
     return None
+
+
+def epoch_day(text: str) -> date | None:
+    """A date written as a Unix time, as Java JSON APIs do (``1795104000000``, milliseconds).
+
+    A date-only field holds midnight where the system runs: China's midnight first (the tool's
+    home; a midnight there is 16:00 UTC the day before), then UTC's; any other time of day is read
+    in China's time.
+    """
+    if not re.fullmatch(r"\d{10}|\d{13}", text.strip()):
+        return None
+    seconds = int(text.strip()) / (1000 if len(text.strip()) == 13 else 1)
+    moment = datetime.fromtimestamp(seconds, UTC)
+    for offset in (timedelta(hours=8), timedelta(0)):
+        local = moment + offset
+        if (local.hour, local.minute, local.second) == (0, 0, 0):
+            return local.date()
+    return (moment + timedelta(hours=8)).date()
 
 
 def format_day(day: date, site: Site) -> str:
@@ -209,7 +227,7 @@ def _json_history(text: str, site: Site) -> list[Row]:
         content = field_text(item, site.history_content_field)
         if not day_text and not content.strip():
             continue
-        day = parse_day(day_text)
+        day = epoch_day(day_text) or parse_day(day_text)
         if day is None:
             fields_seen = ", ".join(map(str, item))[:120]
             raise SiteChanged(f"a history item has no readable date in {site.history_date_field!r} "
