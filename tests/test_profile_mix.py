@@ -33,10 +33,13 @@ def mix(seed: int) -> Profile:
     json_pages = r.random() < 0.4
     # a CSRF token rotated on login must be on a page the runner reads: HTML pages here
     csrf = not token and not json_pages and method != "get" and r.random() < 0.6
+    posted_elsewhere = csrf and r.random() < 0.5  # /login.jsp shows the form, /j_security_check takes it
     fmt = r.choice(["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d"])
     return Profile(
         f"mix-{seed}", "a random mix",
-        login_path=None if sso else r.choice(["/login", "/auth/signin.do", "/api/session"]),
+        login_path=None if sso else "/j_security_check" if posted_elsewhere else r.choice(
+            ["/login", "/auth/signin.do", "/api/session"]),
+        login_page="/login.jsp" if posted_elsewhere else None,
         login_method=method, username_param=r.choice(["username", "user", "loginName"]),
         password_param=r.choice(["password", "pwd", "passWord"]), csrf_field="_token" if csrf else "",
         cookie_name="" if token else r.choice(["session", "JSESSIONID", "SID"]),
@@ -75,6 +78,8 @@ def config(p: Profile, url: str) -> str:
         site |= {"cookie_name": p.cookie_name}
     else:
         site |= {"login_path": p.login_path, "cookie_name": p.cookie_name, "csrf_field": p.csrf_field}
+        if p.login_page:
+            site["login_page_path"] = p.login_page
     if p.page_format == "json":
         site |= {"history_items": "data.list", "history_date_field": "planDate",
                  "history_content_field": "content", "team_items": "data", "team_content_field": "content"}
@@ -155,6 +160,6 @@ def test_the_mixes_cover_every_dimension() -> None:
                          "submit_method": {"POST", "PUT"}}.items():
         assert {getattr(m, name) for m in mixes} == values, name
     assert any(m.csrf_field for m in mixes) and any(m.token_field for m in mixes)
-    assert any(m.login_path is None for m in mixes)
+    assert any(m.login_path is None for m in mixes) and any(m.login_page for m in mixes)
     assert any(m.layout == "table" and m.page_format == "html" for m in mixes)
     assert replace(mixes[0], name="x").name == "x"
