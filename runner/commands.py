@@ -69,7 +69,7 @@ def untouched_example(config: cfg.Config) -> str | None:
 
 
 def prepare(config_path: str | None, inputs: Inputs, only: tuple[str, ...] | list[str] = (),
-            ) -> tuple[cfg.Config, list[cfg.Account]]:
+            only_from: str = "--account") -> tuple[cfg.Config, list[cfg.Account]]:
     config = cfg.load(config_path, inputs)
     if problem := untouched_example(config):
         raise UsageError(problem)
@@ -81,7 +81,7 @@ def prepare(config_path: str | None, inputs: Inputs, only: tuple[str, ...] | lis
         known = {a.id: a for a in accounts}
         unknown = [i for i in only if i not in known]
         if unknown:
-            raise UsageError(f"--account {unknown[0]} is not in {config.source}; "
+            raise UsageError(f"{only_from} {unknown[0]} is not in {config.source}; "
                              f"accounts: {', '.join(known)}")
         accounts = [known[i] for i in dict.fromkeys(only)]
     for template in dict.fromkeys(a.template for a in accounts):
@@ -103,7 +103,8 @@ def main(args: argparse.Namespace, env: Mapping[str, str]) -> ExitCode:
     if result_path is not None:
         reporter.check_result_path(result_path)
 
-    config, accounts = prepare(args.config, inputs, args.account or inputs.accounts)
+    config, accounts = prepare(args.config, inputs, args.account or inputs.accounts,
+                               "--account" if args.account else "DAILYPLAN_ACCOUNT")
     day = (cfg.parse_date(args.date, "--date") if args.date
            else inputs.date or today_in(config.timezone))
     secrets = credentials.find_all(config, accounts, inputs.secrets)

@@ -101,7 +101,7 @@ def _what_was_set_instead(config: Config, account: Account, secrets: Mapping[str
                 "its own, named by its id")
     # a near miss, unless another account owns that name
     others = {n for a in config.accounts if a.id != account.id for _, n in candidates(config, a)}
-    scored = [(difflib.SequenceMatcher(None, name, want).ratio(), name, want)
+    scored = [(difflib.SequenceMatcher(None, name.upper(), want).ratio(), name, want)
               for name in set_names if name not in others and name not in wanted_names
               for want in wanted_names]
     best = max(scored, default=None)

@@ -258,8 +258,9 @@ class Inputs:
                 shown = "(hidden)" if var.secret else repr(merged[var.name].strip())
                 raise UsageError(f"{var.name} is {shown}; {exc}") from None
         if command in SITE:
-            values["secrets"] = {k: v for k, v in merged.items()
-                                 if k.startswith("DAILYPLAN_") and k not in PLAIN_NAMES | WORKFLOW_NAMES
+            values["secrets"] = {k: v for k, v in merged.items()  # any case: `dailyplan_password`
+                                 if k.upper().startswith("DAILYPLAN_")
+                                 and k not in PLAIN_NAMES | WORKFLOW_NAMES
                                  and k not in ("DAILYPLAN_SECRETS", "DAILYPLAN_CONFIG")}
             _refuse_near_misses(values["secrets"])
         return cls(**values)
@@ -299,9 +300,9 @@ def _refuse_near_misses(names: Mapping[str, str]) -> None:
     """
     plain = sorted(PLAIN_NAMES - {"DAILYPLAN_SECRETS"})
     for name in names:
-        if name.startswith(SECRET_PREFIXES) or name == "DAILYPLAN_BASE_URL":
+        if name.upper().startswith(SECRET_PREFIXES) or name.upper() == "DAILYPLAN_BASE_URL":
             continue
-        close = difflib.get_close_matches(name, plain, n=1, cutoff=0.85)
+        close = difflib.get_close_matches(name.upper(), plain, n=1, cutoff=0.85)
         if close:
             raise UsageError(f"{name} is not a variable dailyplan reads; did you mean {close[0]}?")
 

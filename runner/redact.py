@@ -17,6 +17,7 @@ from urllib.parse import quote, quote_plus, urlsplit
 
 REDACTED = "***"
 MIN_LENGTH = 3  # shorter values would blank ordinary words; no real password is that short
+_LOWER_HEX = re.compile(r"%[0-9A-F]{2}")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
@@ -27,6 +28,9 @@ def forms(value: str) -> set[str]:
              json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1],
              value.replace(" ", "+")}
     found |= {html.escape(f) for f in list(found)}  # an escaped URL inside an HTML attribute
+    found |= {_LOWER_HEX.sub(lambda m: m.group().lower(), f) for f in list(found)}  # %2f, not %2F
+    found |= {f.replace("&#x27;", "&#39;").replace("&quot;", "&#34;") for f in list(found)}
+    found |= {f.replace("/", "\\/") for f in list(found)}  # JSON as PHP writes it
     return {f for f in found if len(f) >= MIN_LENGTH}
 
 
@@ -66,7 +70,8 @@ class Redactor:
 
     def masks(self) -> list[str]:
         """The values to hand GitHub's ``::add-mask::``, so its log hides them too."""
-        return [*self.values, *(h for h in self.hosts if h not in self.values)]
+        lines = [line for v in self.values for line in v.splitlines() if _worth(line)]  # GitHub
+        return list(dict.fromkeys([*lines, *self.hosts]))  # masks a multi-line value line by line
 
 
 NOTHING = Redactor()

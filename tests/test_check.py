@@ -113,3 +113,11 @@ def test_the_workflow_time_zone_must_be_the_configs(
     assert f"problem   {workflow} schedules in Asia/Shanghai but {tmp_path / 'dailyplan.toml'} says " \
            "timezone = 'Europe/Berlin'; make them the same (the workflow's timezone: lines, or the config's " \
            "timezone)" in lines
+
+
+def test_a_real_token_is_ready_after_a_read(team: Sandbox, tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    code, lines = check(tmp_path, capsys, toml(team, site='auth = "bearer"\n'),
+                        DAILYPLAN_TOKEN=team.issue_token("alice") + "\n")  # pasted with its newline
+    assert code == 0 and lines[-1].startswith("alice  alice            ready (logged in with DAILYPLAN_TOKEN; ")
+    assert [e.kind for e in team.log] == ["history"]

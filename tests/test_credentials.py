@@ -82,3 +82,11 @@ def test_is_configured() -> None:
 def test_with_one_account_the_closest_name_is_suggested() -> None:
     assert why(config_for("me"), {"DAILYPLAN_PASSWRD": "x"}).endswith(
         "DAILYPLAN_PASSWRD is set: did you mean DAILYPLAN_PASSWORD?")
+
+
+def test_a_lower_case_name_is_a_near_miss_too() -> None:
+    from runner.inputs import Inputs
+
+    secrets = Inputs.read({"dailyplan_password_alice": "pw"}, "run").secrets
+    assert why(config_for("alice", "bob"), secrets).endswith(
+        "dailyplan_password_alice is set: did you mean DAILYPLAN_PASSWORD_ALICE?")

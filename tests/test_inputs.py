@@ -120,3 +120,24 @@ def test_a_near_miss_of_a_plain_variable_is_named(capsys: pytest.CaptureFixture[
                                        "mean DAILYPLAN_DRY_RUN?\n")
     assert Inputs.read({"DAILYPLAN_RUNS_ON": "self-hosted"}, "run").secrets == {}  # the workflow's own
     assert "DAILYPLAN_PASSWRD" in Inputs.read({"DAILYPLAN_PASSWRD": "pw"}, "run").secrets  # still redacted
+
+
+def test_a_config_file_saved_with_a_bom_loads(tmp_path: Path) -> None:
+    from runner.config import load
+
+    path = tmp_path / "dailyplan.toml"
+    path.write_bytes('\ufeff[site]\r\nbase_url = "https://plans.corp.test"\r\n[[accounts]]\r\nid = "a"\r\n'
+                     'username = "a"\r\n'.encode())
+    assert load(str(path), {}).accounts[0].id == "a"
+
+
+def test_an_unknown_account_names_where_it_came_from(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = '[site]\nbase_url = "https://plans.corp.test"\n[[accounts]]\nid = "alice"\nusername = "a"\nplan = "x"\n'
+    assert main(["run"], {"DAILYPLAN_CONFIG": config, "DAILYPLAN_ACCOUNT": "zed"}) == 2
+    assert capsys.readouterr().err == "error: DAILYPLAN_ACCOUNT zed is not in DAILYPLAN_CONFIG; accounts: alice\n"
+
+
+def test_a_lower_case_plain_variable_is_named_too() -> None:
+    with pytest.raises(UsageError, match="dailyplan_dry_run is not a variable dailyplan reads; did you mean "
+                                         "DAILYPLAN_DRY_RUN"):
+        Inputs.read({"dailyplan_dry_run": "true"}, "run")

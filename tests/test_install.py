@@ -9,20 +9,27 @@ package.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import sysconfig
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_the_wheel_installs_in_a_fresh_venv_and_the_demo_files_a_plan(tmp_path: Path) -> None:
+    # a clean copy, as a fresh clone has it: no egg-info or build folder to lend files to the wheel
+    source = tmp_path / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "*.egg-info", "build", "__pycache__", ".pytest_cache", ".ruff_cache", "tests"))
     dist = tmp_path / "dist"
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                    "--no-index", "-q", "-w", str(dist), str(ROOT)], check=True, capture_output=True,
+                    "--no-index", "-q", "-w", str(dist), str(source)], check=True, capture_output=True,
                    cwd=tmp_path)
     [wheel] = dist.glob("dailyplan-*.whl")
+    assert "runner/templates/plan.txt.j2" in zipfile.ZipFile(wheel).namelist()  # package data
     fresh = tmp_path / "fresh"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(fresh)], check=True)
     python = fresh / "bin" / "python"

@@ -83,3 +83,44 @@ def test_a_recording_of_another_site_is_one_line_and_exit_2(
         "error: x.har: none of its 2 requests is a login, a plan list or a plan submit (hosts: "
         "cdn.example.org, news.example.org); record again with Preserve log on: log in, open your "
         "plans, submit one by hand, export\n")
+
+
+def test_a_damaged_recording_is_never_a_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Seeded damage to real-shaped recordings (values of the wrong type, keys gone, the file cut
+    short): each run ends in 0 or one line and exit 2, never 'unexpected' (a traceback)."""
+    import copy
+    import random
+
+    from har_recorder import sanitize
+    from test_learn_shapes import gbk_app, java_app, json_api, sso_app
+
+    rng = random.Random(17)
+    bases = [json_api(), java_app(), gbk_app(), sso_app(), sanitize(java_app())]
+    odd: list[object] = [None, 1, "x", [], {}, True, {"name": 1}, [{"a": 1}], -5, 1e308]
+
+    def damage(node: object) -> None:
+        keys = list(node) if isinstance(node, dict) else list(range(len(node))) if isinstance(node, list) else []
+        if not keys:
+            return
+        key = rng.choice(keys)
+        roll = rng.random()
+        if roll < 0.3:
+            node[key] = rng.choice(odd)  # type: ignore[index]
+        elif roll < 0.4:
+            del node[key]  # type: ignore[arg-type, attr-defined]
+        else:
+            damage(node[key])  # type: ignore[index]
+
+    for _ in range(120):
+        har = copy.deepcopy(rng.choice(bases))
+        for _ in range(rng.randint(1, 6)):
+            damage(har)
+        text = json.dumps(har, ensure_ascii=False)
+        if rng.random() < 0.15:
+            text = text[: rng.randrange(1, len(text))]
+        (tmp_path / "x.har").write_text(text, encoding="utf-8")
+        code = cli.main(["learn", str(tmp_path / "x.har"), "--out", "-"])
+        _, err = capsys.readouterr()
+        assert code in (0, 2) and "unexpected" not in err, err
+        if code == 2:
+            assert len(err.splitlines()) >= 1 and err.splitlines()[-1].startswith("error: ")

@@ -107,10 +107,14 @@ def test_learn_then_run_files_the_next_workday(name: str, sanitized: bool, tmp_p
         assert {k: str(v) for k, v in config.site.submit_fields} == \
             {k: str(v) for k, v in example.site.submit_fields}
         assert config.accounts[0].plan == TYPED
+        # what learn says to run next: check logs in, reads today, and says ready
+        assert cli.main(["check", "--config", str(tmp_path / "dailyplan.toml")], env=env) == 0
+        checked = capsys.readouterr().out
+        assert re.search(r"^alice +alice +ready \(.*history read: \d+ plan", checked, re.M), checked
         code, said = _run(tmp_path, env, capsys)
         assert code == 0, said
         assert sb.plans["alice"]["2026-11-20"] == f"2026.11.20\n{TYPED}\n\n{DAY:%Y.%m.%d}\n{TYPED}"
-        assert_no_secret(text + learned + said, _secrets(sb, har))
+        assert_no_secret(text + learned + checked + said, _secrets(sb, har))
     finally:
         sb.stop()
 

@@ -480,3 +480,27 @@ def test_a_submit_answered_with_a_redirect_is_noted(tmp_path: Path,
     assert ("note: submit: entry 7: POST /plan/save.asp answered with a redirect (to /plan/list.asp); "
             "dailyplan expects the answer itself, so the run will say the site refused the plan: the "
             "read-back shows whether it was saved") in said.splitlines()
+
+
+def test_fixed_fields_are_copied_and_per_session_ones_are_not(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    har = java_app()
+    submit = har["log"]["entries"][12]["request"]["postData"]
+    submit["text"] += "&tpl=daily_plan_form_v2&nonce=8f3a&Zhang.Wei2024abcd=1"
+    code, config, said = learn(tmp_path, har, capsys)
+    assert code == 0, said
+    assert config["site"]["submit_fields"] == {"formId": "7", "type": "daily", "tpl": "daily_plan_form_v2",
+                                               "Zhang.Wei2024abcd": "1"}
+    assert ("note: submit: entry 13: POST /oa/daily/save.do also sends nonce with a per-session value; it "
+            "is not copied: if the submit needs it, set site.csrf_field") in said.splitlines()
+
+
+def test_a_login_name_that_looks_random_is_still_written(tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    har = gbk_app()
+    login = har["log"]["entries"][0]["request"]
+    login["url"] = login["url"].replace("username=zhangwei", "username=Zhang.Wei2024abcd")
+    code, config, said = learn(tmp_path, har, capsys)
+    assert code == 0, said
+    assert config["accounts"][0]["username"] == "Zhang.Wei2024abcd"
+    assert config["accounts"][0]["id"] == "zhang.wei2024abcd"

@@ -224,6 +224,20 @@ def test_a_limit_that_outlasts_the_retries_is_explained_not_raised(github, tmp_p
         f"::warning title=dailyplan::notify: GitHub's rate limit (GET {ISSUES} answered 429)")
 
 
+def test_a_write_refused_by_a_secondary_limit_is_resent_after_the_wait(github, tmp_path, capsys):
+    from fake_github import Fault
+
+    github.labels["dailyplan"] = {"name": "dailyplan", "color": "d93f0b", "description": None}
+    github.faults.append(Fault(403, retry_after=3, method="POST"))
+    sleeps = Sleeps()
+
+    notify(github, result_file(tmp_path, "2026-11-20", failed()), sleeps, DAILYPLAN_RUN_OUTCOME="failure")
+
+    assert [i.title for i in github.issues] == [ALICE]
+    assert github.log[-2:] == [f"POST {ISSUES}", f"POST {ISSUES}"]  # refused, so no read to look for it
+    assert sleeps == [3.0, 1.0]
+
+
 def test_writes_are_at_least_a_second_apart(github, tmp_path, capsys):
     sleeps = Sleeps()
     result = result_file(tmp_path, "2026-11-20", failed(), failed("bob"), failed("carol"))
@@ -381,7 +395,7 @@ def test_a_missed_day_closed_by_hand_is_not_opened_again(github, tmp_path):
     notify(github, result_file(tmp_path, "2026-11-20", ok(missed=["2026-11-18"])))
 
     assert len(github.issues) == 1 and writes(github) == []
-    assert github.sent[1][2] == {"labels": "dailyplan", "state": "closed", "since": "2026-10-20",
+    assert github.sent[1][2] == {"labels": "dailyplan", "state": "closed", "since": "2026-10-20T00:00:00Z",
                                  "per_page": "100"}
 
 
@@ -399,6 +413,21 @@ def test_a_missed_day_closes_once_a_run_that_read_the_history_no_longer_lists_it
     assert issue.comments == ["The run of 2026-11-24 read the history of `alice` and no longer "
                               f"lists 2026-11-18 as missed: a plan is there now.\n\nRun: {RUN_URL}"
                               f"\n\n{MARK}"]
+
+
+def test_a_missed_day_closes_when_the_history_shows_its_plan_and_only_then(github, tmp_path):
+    issue = github.add_issue(MISSED, ["dailyplan"])
+
+    # out of the audit window now, but the history shows no plan: not proof, stays open
+    notify(github, result_file(tmp_path, "2026-11-30", ok(missed=[], filed=["2026-11-27"])))
+    assert issue.state == "open"
+    # the history read shows a plan for the day (even on a run that then failed to submit)
+    notify(github, result_file(tmp_path, "2026-12-01", failed(reason="verify", missed=[],
+                                                              filed=["2026-11-18", "2026-11-30"])),
+           DAILYPLAN_RUN_OUTCOME="failure")
+
+    assert issue.state == "closed" and issue.comments[-1].startswith(
+        "The run of 2026-12-01 read the history of `alice` and no longer lists 2026-11-18 as missed")
 
 
 # -- heads-up issues ----------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 from pathlib import Path
 from urllib.parse import quote, quote_plus
 
@@ -14,13 +15,16 @@ from runner import output
 from runner.output import atomic_write, workflow_command
 from runner.redact import Redactor
 
-SECRET = 'p@ss wörd&"<1>%'
+SECRET = 'p@ss wörd&"<1>%/\''
 
 
 @pytest.mark.parametrize("form", [
     SECRET, quote(SECRET, safe=""), quote(SECRET), quote_plus(SECRET), html.escape(SECRET),
     html.escape(SECRET, quote=False), json.dumps(SECRET)[1:-1], json.dumps(SECRET, ensure_ascii=False)[1:-1],
     SECRET.replace(" ", "+"), html.escape(quote_plus(SECRET)),
+    re.sub(r"%[0-9A-F]{2}", lambda m: m.group().lower(), quote(SECRET, safe="")),  # lower-case hex
+    html.escape(SECRET).replace("&#x27;", "&#39;").replace("&quot;", "&#34;"),  # numeric entities
+    json.dumps(SECRET)[1:-1].replace("/", "\\/"),  # JSON as PHP writes it
 ])
 def test_every_form_of_a_secret_is_removed(form: str) -> None:
     redact = Redactor.for_secrets({"DAILYPLAN_PASSWORD_ALICE": SECRET})
@@ -87,3 +91,8 @@ def test_site_text_on_a_line_of_its_own_is_no_workflow_command(capsys: pytest.Ca
 def test_a_bare_scheme_is_not_a_secret_worth_blanking() -> None:
     assert Redactor(["https://", "https://x"])("see https://example.org") == "see https://example.org"
     assert Redactor(["https://hc-ping.com/abc"])("GET https://hc-ping.com/abc") == "GET ***"
+
+
+def test_masks_are_one_line_each() -> None:
+    assert Redactor(["line-one\nline-two", "solo-pw"], ["plans.corp"]).masks() == [
+        "line-one", "line-two", "solo-pw", "plans.corp"]

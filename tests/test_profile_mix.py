@@ -27,14 +27,16 @@ EXPECTED = "2026.11.20\n继续重构支付接口\n\n2026.11.19\n修复登录 bug
 
 def mix(seed: int) -> Profile:
     r = random.Random(seed)
-    token = r.random() < 0.35
+    sso = r.random() < 0.2  # no login the runner can do: the cookie is copied from the browser
+    token = not sso and r.random() < 0.35
     method = r.choice(["get", "post-form", "post-json"])
     json_pages = r.random() < 0.4
     # a CSRF token rotated on login must be on a page the runner reads: HTML pages here
     csrf = not token and not json_pages and method != "get" and r.random() < 0.6
     fmt = r.choice(["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d"])
     return Profile(
-        f"mix-{seed}", "a random mix", login_path=r.choice(["/login", "/auth/signin.do", "/api/session"]),
+        f"mix-{seed}", "a random mix",
+        login_path=None if sso else r.choice(["/login", "/auth/signin.do", "/api/session"]),
         login_method=method, username_param=r.choice(["username", "user", "loginName"]),
         password_param=r.choice(["password", "pwd", "passWord"]), csrf_field="_token" if csrf else "",
         cookie_name="" if token else r.choice(["session", "JSESSIONID", "SID"]),
@@ -57,8 +59,9 @@ def mix(seed: int) -> Profile:
 
 def config(p: Profile, url: str) -> str:
     """The dailyplan.toml a user would write for this system, from the README's [site] keys."""
+    auth = "cookie-secret" if p.login_path is None else "bearer" if p.token_field else "cookie"
     site: dict[str, object] = {
-        "base_url": url, "auth": "bearer" if p.token_field else "cookie", "login_method": p.login_method,
+        "base_url": url, "auth": auth, "login_method": p.login_method,
         "username_param": p.username_param, "password_param": p.password_param,
         "history_path": p.history_path, "submit_path": p.submit_path, "team_path": p.team_path,
         "team_mode_param": "", "team_date_param": p.team_date_param, "start_param": p.start_param,
@@ -68,6 +71,8 @@ def config(p: Profile, url: str) -> str:
     }
     if p.token_field:
         site |= {"api_login_path": p.login_path, "token_field": p.token_field}
+    elif p.login_path is None:
+        site |= {"cookie_name": p.cookie_name}
     else:
         site |= {"login_path": p.login_path, "cookie_name": p.cookie_name, "csrf_field": p.csrf_field}
     if p.page_format == "json":
@@ -97,9 +102,16 @@ def system(request: pytest.FixtureRequest) -> Sandbox:
         yield sb
 
 
+def secrets(sb: Sandbox, password: str = PASSWORD) -> dict[str, str]:
+    if sb.profile.login_path is None:
+        cookie = sb.issue_cookie("me") if password == PASSWORD else "stale-CANARY"
+        return {"DAILYPLAN_COOKIE_ME": f"{sb.profile.cookie_name}={cookie}; lang=zh"}
+    return {"DAILYPLAN_PASSWORD_ME": password}
+
+
 def run(sb: Sandbox, tmp_path: Path, password: str = PASSWORD) -> dict[str, object]:
     out = tmp_path / "result.json"
-    env = {"DAILYPLAN_CONFIG": config(sb.profile, sb.url), "DAILYPLAN_PASSWORD_ME": password}
+    env = {"DAILYPLAN_CONFIG": config(sb.profile, sb.url), **secrets(sb, password)}
     main(["run", "--date", DAY, "--result", str(out)], env)
     [account] = json.loads(out.read_text())["accounts"]
     return account
@@ -113,18 +125,23 @@ def test_a_mixed_system_files_skips_and_refuses_a_wrong_password(system: Sandbox
     system.clear_log()
     wrong = run(system, tmp_path, "wrong-CANARY")
     assert (wrong["status"], wrong["reason"]) == ("failed", "auth"), (system.profile, wrong)
-    assert len(system.requests_by(kind="login")) == 1
+    assert len(system.requests_by(kind="login")) == (0 if system.profile.login_path is None else 1)
+    assert not system.requests_by(kind="submit")
 
 
 def test_a_mixed_system_survives_a_session_ending_mid_run(system: Sandbox, tmp_path: Path) -> None:
     system.faults.session_ttl = 3 if system.profile.csrf_field else 2
     account = run(system, tmp_path)
+    if system.profile.login_path is None:  # a copied cookie cannot be renewed: auth, asking for one
+        assert (account["status"], account["reason"]) == ("failed", "auth"), (system.profile, account)
+        assert "copy a fresh cookie" in account["message"]
+        return
     assert account["status"] == "submitted", (system.profile, account)
     assert len(system.requests_by(kind="login")) >= 2
 
 
 def test_check_calls_each_mixed_system_ready(system: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
-    env = {"DAILYPLAN_CONFIG": config(system.profile, system.url), "DAILYPLAN_PASSWORD_ME": PASSWORD}
+    env = {"DAILYPLAN_CONFIG": config(system.profile, system.url), **secrets(system)}
     code = main(["check"], env)
     out = capsys.readouterr().out
     assert code == 0, (system.profile, out)
@@ -138,5 +155,6 @@ def test_the_mixes_cover_every_dimension() -> None:
                          "submit_method": {"POST", "PUT"}}.items():
         assert {getattr(m, name) for m in mixes} == values, name
     assert any(m.csrf_field for m in mixes) and any(m.token_field for m in mixes)
+    assert any(m.login_path is None for m in mixes)
     assert any(m.layout == "table" and m.page_format == "html" for m in mixes)
     assert replace(mixes[0], name="x").name == "x"

@@ -117,3 +117,15 @@ def test_a_redirect_elsewhere_is_rejected_naming_where_and_the_setting() -> None
         c.history(DAY, DAY)
     assert str(err.value) == ("oa.example.com redirected GET /routine/daily to /portal/index.do; if that is "
                               "your system's login page, set site.login_path to it")
+
+
+def test_a_cookie_set_for_two_paths_is_read_not_a_crash() -> None:
+    import requests
+
+    from runner.site.auth import cookie_value
+
+    jar = requests.cookies.RequestsCookieJar()
+    jar.set("JSESSIONID", "root", path="/")
+    jar.set("JSESSIONID", "app", path="/oa")
+    assert cookie_value(jar, "JSESSIONID") in ("root", "app")
+    assert cookie_value(jar, "session") is None

@@ -60,6 +60,15 @@ def limit_wait(response: requests.Response, now: float) -> float | None:
     return None
 
 
+def _json(response: requests.Response) -> dict[str, Any]:
+    """The answer's object; an empty or non-JSON success answer is an empty one, not a crash."""
+    try:
+        data = response.json()
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 class GitHub:
     """The repository's REST API for one token: ``get`` retries, ``write`` never duplicates."""
 
@@ -132,13 +141,13 @@ class GitHub:
             if response is not None and self._limited(method, url, response, attempt):
                 continue  # a limited write was refused, not applied: sending it again is safe
             if response is not None and response.status_code not in GATEWAY:
-                return self._checked(method, url, response).json()
+                return _json(self._checked(method, url, response))
             if found is not None and (landed := found()) is not None:
                 return landed
             if attempt == MAX_ATTEMPTS:
                 if response is None:
                     raise requests.ConnectionError(f"{method} {urlsplit(url).path}: no answer")
-                return self._checked(method, url, response).json()
+                return _json(self._checked(method, url, response))
             self.sleep(float(2 ** (attempt - 1)))
         raise AssertionError("unreachable")  # pragma: no cover
 

@@ -4,7 +4,8 @@ A run that fails goes red and emails someone; a run that never started (a disabl
 60-day rule, an offline runner) does neither. The next run that reads the account's history sees
 the hole and lists the day under ``missed``; this module turns each into one issue, never two,
 and closes it once a later run has read the history again (its status proves it) and no longer
-lists the day. Pure functions over the result file; notify does the I/O.
+lists the day (or, better, lists it under ``filed``: the history showed a plan for it). Pure
+functions over the result file; notify does the I/O.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ TITLE = "dailyplan: {id} has no plan for {day}"
 TITLE_RE = re.compile(r"dailyplan: (.+) has no plan for (\d{4}-\d{2}-\d{2})")
 
 
-def _days(account: dict[str, Any]) -> list[str]:
-    days = account.get("missed")
+def _days(account: dict[str, Any], key: str = "missed") -> list[str]:
+    days = account.get(key)
     if not isinstance(days, list):
         return []
     valid = []
@@ -62,15 +63,27 @@ def wanted(report: dict[str, Any]) -> dict[str, str]:
     return issues
 
 
+def _filed(account: dict[str, Any], day: str) -> bool | None:
+    """Whether this result shows a plan for ``day``: True, False, or None when it cannot say.
+
+    ``filed`` (the days the history read showed a plan for) answers directly, and a day that has
+    left the audit window is not mistaken for a filed one. Without it, the run must have read the
+    history (its status proves health) and listed ``missed`` without the day.
+    """
+    if "filed" in account:
+        return day in _days(account, "filed") or (False if day in _days(account) else None)
+    if "missed" in account and proves_health(str(account.get("status", "")), account.get("reason")):
+        return day not in _days(account)
+    return None
+
+
 def gone(report: dict[str, Any], open_issues: dict[str, dict[str, Any]]) -> list[tuple[dict[str, Any], str]]:
-    """Open missed-day issues this result shows filed: the account's history was read (its status
-    proves health), the run carried a ``missed`` list, and the day is no longer on it."""
-    read = {str(a.get("id")): set(_days(a)) for a in _accounts(report)
-            if proves_health(str(a.get("status", "")), a.get("reason")) and "missed" in a}
+    """Open missed-day issues for which this result shows a plan on the site now."""
+    accounts = {str(a.get("id")): a for a in _accounts(report)}
     closing = []
     for title, issue in open_issues.items():
         match = TITLE_RE.fullmatch(title)
-        if match and match.group(1) in read and match.group(2) not in read[match.group(1)]:
+        if match and match.group(1) in accounts and _filed(accounts[match.group(1)], match.group(2)):
             closing.append((issue, f"The run of {report.get('date', '')} read the history of "
                                    f"{code(match.group(1))} and no longer lists {match.group(2)} as "
                                    "missed: a plan is there now."))

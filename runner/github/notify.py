@@ -171,7 +171,7 @@ class Notifier:
         if not once:
             return set()
         try:
-            since = (date.fromisoformat(str(report.get("date"))) - timedelta(days=31)).isoformat()
+            since = f"{date.fromisoformat(str(report.get('date'))) - timedelta(days=31)}T00:00:00Z"
         except ValueError:
             since = None
         return {i["title"] for i in self.github.issues(self.label, state="closed", since=since)}
@@ -196,7 +196,7 @@ class Notifier:
             self.label_checked = True
         issue = self.github.write("POST", "/issues", {"title": title, "body": body, "labels": [self.label]},
                                   found=lambda: self.open_issues().get(title))
-        print(f"opened #{issue['number']}: {title}")
+        print(f"opened #{issue.get('number', '?')}: {title}")
 
     def _comment(self, issue: dict[str, Any], text: str) -> None:
         number = issue["number"]

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote, quote_plus, urlsplit
 
 from runner.learn.har import Entry
-from runner.learn.values import json_body, looks_secret
+from runner.learn.values import json_body, looks_secret, per_session
 
 if TYPE_CHECKING:
     from runner.learn.moments import Moments
@@ -47,8 +47,8 @@ def collect_secrets(entries: list[Entry], found: Moments) -> set[str]:
             out |= {v for v in _all_strings(data) if looks_secret(v)}
         if "<input" in e.text and "hidden" in e.text:
             for box in soup(e.text).find_all("input", type="hidden"):
-                if looks_secret(str(box.get("value") or "")):
-                    out.add(str(box["value"]))
+                if per_session(str(box.get("name") or ""), str(box.get("value") or "")):
+                    out.add(str(box.get("value") or ""))
     if found.login_fields is not None:
         from runner.learn.moments import password_field
 

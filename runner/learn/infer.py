@@ -18,7 +18,7 @@ from runner.learn.login import learn_login
 from runner.learn.model import RECORD_AGAIN, Key, Learned
 from runner.learn.page import HtmlRows, json_texts, team_selector
 from runner.learn.plantext import split
-from runner.learn.values import days_in, is_timestamp, json_body, looks_secret, parse_day
+from runner.learn.values import days_in, is_timestamp, json_body, looks_secret, parse_day, per_session
 
 __all__ = ["RECORD_AGAIN", "Key", "Learned", "learn"]
 _START = re.compile(r"start|begin|from|since|min", re.IGNORECASE)
@@ -42,6 +42,10 @@ def learn(entries: list[Entry], name: str) -> Learned:
     anchor = found.submit.entry if found.submit else found.history.entry if found.history else found.login
     out.site.append(Key("base_url", found.origin, f"from {anchor.where}"))  # type: ignore[union-attr]
     learn_login(found, entries, out)
+    fields = found.login_fields
+    password = fields.get(mo.password_field(fields) or "") if fields else None
+    if out.username and out.username != password:
+        out.secrets.discard(out.username)  # a long login name may look random; it is no secret
     _history(found, entries, out)
     _submit(found, entries, out)
     _team(found, out)
@@ -157,7 +161,7 @@ def _submit(m: mo.Moments, entries: list[Entry], out: Learned) -> None:
     for name, value in s.fields.items:
         if name in (s.date_field, s.content_field) or name == csrf:
             continue
-        if isinstance(value, str) and (looks_secret(value) or value in out.secrets):
+        if per_session(name, value) or (isinstance(value, str) and value in out.secrets):
             out.notes.append(f"submit: {entry.where} also sends {name} with a per-session value; it is "
                              "not copied: if the submit needs it, set site.csrf_field")
             continue

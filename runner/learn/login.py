@@ -68,7 +68,8 @@ def learn_login(m: mo.Moments, entries: list[Entry], out: Learned) -> None:
                          "its default \"token\"; if check says the login answered no token, set it to "
                          "the dotted path of the token in the login's answer")
     if token_path is not None:
-        out.site += [Key("auth", "bearer", f"{why} (later requests carry a bearer token)"),
+        seen = f"later requests send it back in {header}" if header else "its answer holds a token"
+        out.site += [Key("auth", "bearer", f"{why} ({seen})"),
                      Key("login_method", method, why), Key("api_login_path", path, why),
                      Key("token_field", token_path, why)]
     else:

@@ -58,7 +58,8 @@ def _dated(doc: BeautifulSoup) -> list[Tag]:
     found = [el for el in doc.find_all(True)
              if el.name not in _SKIP and el.name != "textarea" and len(_text(el)) <= 40
              and _day_of(el)]
-    return [el for el in found if not any(other in el.descendants for other in found)]
+    outer = {id(parent) for el in found for parent in el.parents}  # one walk up each: linear
+    return [el for el in found if id(el) not in outer]
 
 
 def _content_in(row: Tag, day_el: Tag) -> Tag | None:
@@ -82,14 +83,16 @@ def html_rows(html: str) -> HtmlRows | None:
     """The history page's plan rows and selectors for them, or None when it holds none."""
     doc = soup(html)
     found: list[tuple[Tag, Tag, Tag]] = []
-    for day_el in _dated(doc):
+    dated = _dated(doc)
+    holds = Counter(id(parent) for el in dated for parent in el.parents)  # dates under each element
+    for day_el in dated:
         for row in day_el.parents:
             if not isinstance(row, Tag) or row.name in ("body", "html", "[document]"):
                 break
             content = _content_in(row, day_el)
             if content is None:
                 continue
-            if sum(1 for el in _dated(row) if el is not day_el) == 0:
+            if holds[id(row)] == 1:  # a row holds one date; a list of rows holds many
                 found.append((row, day_el, content))
             break
     if not found:

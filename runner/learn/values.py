@@ -85,13 +85,28 @@ def json_body(text: str | None) -> Any:
 
 
 def looks_secret(value: str) -> bool:
-    """An opaque run of 16+ letters and digits (a session id, a token, a CSRF value)."""
+    """A random-looking run of 16+ characters: a session id, a token, a CSRF value.
+
+    Hex (UUIDs too) with a digit, or letters of both cases with digits (base64, JWTs); a fixed
+    field such as ``daily_plan_form_v2`` is words, not noise, and stays a value to copy.
+    """
     value = value.strip()
-    if not _SECRETISH.fullmatch(value):
+    if len(value) < 16 or not _SECRETISH.fullmatch(value):
         return False
-    has_digit = any(c.isdigit() for c in value)
-    has_alpha = any(c.isalpha() for c in value)
-    return has_digit and has_alpha
+    core = re.sub(r"[-_.~%=+/]", "", value)
+    if re.fullmatch(r"[0-9a-fA-F]{16,}", core) and any(c.isdigit() for c in core):
+        return True
+    return any(c.isdigit() for c in core) and any(c.islower() for c in core) \
+        and any(c.isupper() for c in core)
+
+
+_PER_SESSION = re.compile(r"csrf|xsrf|token|nonce|authenticity|verification|signature|^_?sign$",
+                          re.IGNORECASE)
+
+
+def per_session(name: str, value: object) -> bool:
+    """A field whose value the server hands out per session (by its name or its look)."""
+    return bool(_PER_SESSION.search(name)) or (isinstance(value, str) and looks_secret(value))
 
 
 def is_timestamp(value: str) -> bool:

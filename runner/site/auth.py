@@ -8,6 +8,7 @@ request at all). A wrong password is tried once per run: trying it again is how 
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from datetime import UTC, datetime
@@ -104,7 +105,7 @@ def log_in(site: Site, transport: Transport, username: str, secret: Secret) -> s
             raise AuthError(f"{refused}; check {secret.variable}")
         http.headers["Authorization"] = f"Bearer {token}"
         return csrf
-    if not http.cookies.get(site.cookie_name):
+    if not cookie_value(http.cookies, site.cookie_name):
         others = sorted({c.name for c in http.cookies})
         hint = f" (or site.cookie_name: the site set {', '.join(others)})" if others else ""
         said = quote_answer(text)  # a short answer, or the kind of page: never the page
@@ -112,7 +113,7 @@ def log_in(site: Site, transport: Transport, username: str, secret: Secret) -> s
     if (resp.status_code == 200 and is_login_page(text)) or (
             resp.status_code in REDIRECTS and session_ended(site, resp)):
         raise AuthError(f"{refused} (the login page came back); check {secret.variable}")
-    return http.cookies.get(site.csrf_field) or csrf if site.csrf_field else None
+    return cookie_value(http.cookies, site.csrf_field) or csrf if site.csrf_field else None
 
 
 def _csrf_from_login_page(site: Site, transport: Transport) -> str:
@@ -122,7 +123,8 @@ def _csrf_from_login_page(site: Site, transport: Transport) -> str:
         raise NetworkError(f"{transport.host} answered {resp.status_code} to GET {bare}")
     if resp.status_code >= 400:
         raise Rejected(f"{transport.host} answered {resp.status_code} to GET {bare}; check site.login_path")
-    value = hidden_value(page_text(resp), site.csrf_field) or transport.session.cookies.get(site.csrf_field)
+    value = (hidden_value(page_text(resp), site.csrf_field)
+             or cookie_value(transport.session.cookies, site.csrf_field))
     if value is None:
         raise SiteChanged(f"the login page GET {bare} ({resp.status_code}) has no field or cookie "
                           f"{site.csrf_field!r}; set site.csrf_field to its hidden input's name "
@@ -130,10 +132,17 @@ def _csrf_from_login_page(site: Site, transport: Transport) -> str:
     return value
 
 
+def cookie_value(jar: requests.cookies.RequestsCookieJar, name: str) -> str | None:
+    """A cookie's value by name; the last one set when a site sets it for two paths.
+
+    (``jar.get`` raises on such a pair, which Java apps produce with ``/`` and ``/app``.)
+    """
+    found = [c.value for c in jar if c.name == name and c.value]
+    return found[-1] if found else None
+
+
 def jwt_expiry(token: str) -> datetime | None:
     """Read a JWT's ``exp`` without verifying it: only to warn early, the server decides."""
-    import base64
-
     parts = token.split(".")
     if len(parts) != 3:
         return None

@@ -19,7 +19,7 @@ import requests
 from runner.config import Secret, Site
 from runner.deadline import Deadline
 from runner.errors import AuthError, NetworkError, Rejected, SiteChanged
-from runner.site.auth import ended_message, jwt_expiry, log_in, page_text, session_ended
+from runner.site.auth import cookie_value, ended_message, jwt_expiry, log_in, page_text, session_ended
 from runner.site.http import Transport
 from runner.site.pages import Row, count_team_plans, format_day, hidden_value, parse_history
 from runner.site.quote import quote_answer
@@ -108,7 +108,7 @@ class SiteClient:
         text = page_text(resp)
         if self.site.csrf_field:
             self._csrf = (hidden_value(text, self.site.csrf_field)
-                          or self._http.cookies.get(self.site.csrf_field) or self._csrf)
+                          or cookie_value(self._http.cookies, self.site.csrf_field) or self._csrf)
         return text
 
     def _refresh_csrf(self) -> None:

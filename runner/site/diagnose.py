@@ -21,11 +21,11 @@ import requests
 
 from runner.config import Account, Config, Secret, Site
 from runner.errors import AuthError, RunnerError, SiteChanged
-from runner.site.auth import REDIRECTS, page_text, session_ended
+from runner.site.auth import REDIRECTS, cookie_value, page_text, session_ended
 from runner.site.client import SiteClient
 from runner.site.http import Transport
 from runner.site.pages import Row, dig, is_login_page, parse_day, soup
-from runner.site.shapes import answer_text
+from runner.site.quote import quote_answer
 from runner.workday import today_in
 
 
@@ -122,16 +122,6 @@ def _json(text: str) -> Any:
         return None
 
 
-def _short(text: str) -> str:
-    """A short answer as the site said it; a page is named by its kind, never quoted."""
-    said = answer_text(text)
-    if "<" in said:
-        title = soup(said).title
-        return "a login page" if is_login_page(said) else (
-            f"a page titled {title.get_text(strip=True)[:60]!r}" if title else "an HTML page")
-    return repr(said[:80])
-
-
 def _login_misfit(site: Site, client: SiteClient, secret: Secret, last: _Exchange | None,
                   exc: RunnerError) -> str:
     if last is None:  # nothing was sent: a ready token or cookie that could not be used
@@ -149,18 +139,18 @@ def _login_misfit(site: Site, client: SiteClient, secret: Secret, last: _Exchang
     if resp.status_code in (405, 415):
         return f"{where} (it wants another method or body): set site.login_method"
     if resp.status_code in (401, 403):
-        return (f"{where} ({_short(text)}): check {secret.variable}, site.username_param and "
+        return (f"{where} ({quote_answer(text, 80)}): check {secret.variable}, site.username_param and "
                 "site.password_param")
     if resp.status_code >= 400 or not isinstance(exc, AuthError):
         return f"{where}: {exc}"
     if site.auth == "bearer":
         return _token_misfit(site, where, text, secret)
     cookies = sorted({c.name for c in client.transport.session.cookies})
-    if not client.transport.session.cookies.get(site.cookie_name):
+    if not cookie_value(client.transport.session.cookies, site.cookie_name):
         if cookies:
             return (f'{where} and set no cookie "{site.cookie_name}" (cookies set: '
                     f"{', '.join(cookies)}): set site.cookie_name")
-        return (f"{where} and set no cookie at all ({_short(text)}): check {secret.variable}, "
+        return (f"{where} and set no cookie at all ({quote_answer(text, 80)}): check {secret.variable}, "
                 "site.login_method, site.username_param and site.password_param")
     return (f"{where} with the login page again: check {secret.variable}, site.username_param and "
             "site.password_param")
@@ -169,14 +159,15 @@ def _login_misfit(site: Site, client: SiteClient, secret: Secret, last: _Exchang
 def _token_misfit(site: Site, where: str, text: str, secret: Secret) -> str:
     data = _json(text)
     if data is None:
-        return f"{where} with {_short(text)}, not JSON: check site.api_login_path and site.login_method"
+        return (f"{where} with {quote_answer(text, 80)}, not JSON: check site.api_login_path and "
+                "site.login_method")
     try:
         token = dig(data, site.token_field)
     except KeyError:
         holds = ", ".join(_paths(data)) or type(data).__name__
         return (f"{where} with no token at token_field {_q(site.token_field)} (it holds: "
                 f"{holds[:160]}): set site.token_field, or check {secret.variable}")
-    return (f"{where} and {_q(site.token_field)} is {_short(json.dumps(token))}, not a token: "
+    return (f"{where} and {_q(site.token_field)} is {quote_answer(json.dumps(token), 40)}, not a token: "
             f"check {secret.variable}, or set site.token_field")
 
 
@@ -227,7 +218,7 @@ def _history_misfit(site: Site, secret: Secret, first: _Exchange | None, exc: Ru
 def _page_misfit(site: Site, text: str, data: Any, exc: SiteChanged, status: int) -> str:
     if site.history_format == "json":
         if data is None:
-            return (f"history: {status}, the answer is {_short(text)}, not JSON: set "
+            return (f"history: {status}, the answer is {quote_answer(text, 80)}, not JSON: set "
                     "site.history_format = 'html' (or check site.history_path)")
         lists = _lists(data)
         if "no list at" in str(exc):
