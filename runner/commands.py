@@ -22,7 +22,7 @@ from runner.inputs import Inputs
 from runner.interrupt import not_started, sigterm_interrupts
 from runner.lock import LockError, run_lock
 from runner.pipeline import Options, run_all
-from runner.plan import check_template
+from runner.plan import check_template, empty_plan
 from runner.preview import preview_days_off
 from runner.redact import Redactor
 from runner.report import Reporter
@@ -108,6 +108,8 @@ def main(args: argparse.Namespace, env: Mapping[str, str]) -> ExitCode:
     day = (cfg.parse_date(args.date, "--date") if args.date
            else inputs.date or today_in(config.timezone))
     secrets = credentials.find_all(config, accounts, inputs.secrets)
+    if problem := next(filter(None, map(empty_plan, accounts)), None):
+        raise UsageError(problem.removeprefix("config: "))  # before any account runs, as check says
     opts = Options(day=day, dry_run=args.dry_run or inputs.dry_run,
                    force=args.force or inputs.force, debug=args.debug,
                    deadline=deadline)

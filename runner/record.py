@@ -62,6 +62,11 @@ def main(args: argparse.Namespace, env: Mapping[str, str]) -> ExitCode:
     failed = False
     for account in accounts:
         result, path = record(vcr, config, account, secrets[account.id], day, out, args.keep_text)
+        if path is None:  # a day off decides without a request: there is nothing to replay
+            failed = True
+            reporter.line(f"{account.id}  nothing recorded: {result.message}; pass --date with a "
+                          "workday")
+            continue
         failed |= result.status == Status.FAILED
         reporter.line(f"{account.id}  {result.status}"
                       f"{f' ({result.reason})' if result.reason else ''}: {result.message}"
@@ -70,8 +75,8 @@ def main(args: argparse.Namespace, env: Mapping[str, str]) -> ExitCode:
 
 
 def record(vcr: Any, config: cfg.Config, account: cfg.Account, secret: cfg.Secret, day: date,
-           out: Path, keep_text: bool) -> tuple[AccountResult, Path]:
-    """A dry run under vcrpy, scrubbed on its way to ``out/<account>.yaml``."""
+           out: Path, keep_text: bool) -> tuple[AccountResult, Path | None]:
+    """A dry run under vcrpy, scrubbed on its way to ``out/<account>.yaml`` (None: no request)."""
     from runner.pipeline import Options, run_account
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -82,6 +87,8 @@ def record(vcr: Any, config: cfg.Config, account: cfg.Account, secret: cfg.Secre
 
         data = yaml.safe_load(raw.read_text(encoding="utf-8")) if raw.exists() else {
             "interactions": [], "version": 1}
+    if not data.get("interactions"):
+        return result, None
     text = scrub(data, config.site, secret, keep_text)
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"{account.id}.yaml"

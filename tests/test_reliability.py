@@ -407,6 +407,17 @@ SUCCESS_ANSWERS = [  # a BOM is stripped when the answer is decoded, so it needs
 ]
 
 
+@catalogue("fault", "the success answer a 303 redirect (post/redirect/get)",
+           "read back: `submitted`, with a warning naming the redirect and site.success_text")
+def test_redirect_after_submit_is_checked_by_reading_back(h: Harness) -> None:
+    h.sb.faults.success_redirect = "/routine/daily?saved=1"
+    o = h.run("run", "--date", DAY)
+    assert (o.code, o.account["status"], o.account["requests"]) == (0, "submitted", 5)
+    assert ("warning: the site answered the submit with a redirect to /routine/daily instead of the "
+            "success answer") in o.err
+    assert submits(h.sb) == 1
+
+
 @pytest.mark.parametrize(("body", "warned"), cases(
     SUCCESS_ANSWERS, "read back before believing it: `submitted` (with a warning naming "
     "site.success_text unless it is the success text after all)", title="the success answer {}"))
@@ -420,7 +431,8 @@ def test_unexpected_success_answer_is_checked_by_reading_back(h: Harness, body: 
     for warning in warnings:
         assert warning.startswith("warning: the site answered the submit with ") and warning.endswith(
             "instead of the success answer, yet the plan reads back identical, so it counts as "
-            "submitted; if that answer means success on your system, set site.success_text to it")
+            "submitted; if that answer means success on your system, set site.success_text to it (or "
+            "site.success_field for a JSON answer)")
     assert submits(h.sb) == 1
 
 
@@ -481,8 +493,11 @@ def signal_on(sb: Sandbox, kind: str, signum: int) -> threading.Thread:
 
 
 def interrupted_run(h: Harness, kind: str, signum: int) -> list[dict[str, Any]]:
-    """alice then bob, one at a time; ``signum`` arrives at alice's first request of ``kind``."""
-    h.sb.faults.latency_ms = 60
+    """alice then bob, one at a time; ``signum`` arrives at alice's first request of ``kind``.
+
+    Each request then takes 200 ms, ample time for the main thread to act on the signal.
+    """
+    h.sb.faults.latency_ms = 200
     signal_on(h.sb, kind, signum)
     env = h.env("alice", "bob")
     o = h.run("run", "--date", DAY, env={**env, "DAILYPLAN_CONFIG": "parallel = 1\n" + env["DAILYPLAN_CONFIG"]})
@@ -825,3 +840,18 @@ def test_login_url_never_printed(h: Harness) -> None:
     assert (o.code, o.account["reason"]) == (1, "network")
     assert o.account["message"] == "could not connect to 127.0.0.1 for GET /login (4 tries)"
     assert "password=" not in o.out + o.err
+
+
+def test_the_unexpected_success_warning_names_the_setting_that_decides() -> None:
+    from runner.config import Config, Site, Workday
+    from runner.errors import Rejected
+    from runner.pipeline import _unexpected_success
+
+    refused = Rejected("refused", '{"code": 0}')
+    by_field = Config(Site(base_url="http://x", success_field="code", success_value=200), Workday(), ())
+    by_text = Config(Site(base_url="http://x"), Workday(), ())
+    assert _unexpected_success(None, by_text) is None
+    assert (_unexpected_success(refused, by_field) or "").endswith(
+        "set site.success_field and site.success_value to match it")
+    assert (_unexpected_success(refused, by_text) or "").endswith(
+        "set site.success_text to it (or site.success_field for a JSON answer)")
