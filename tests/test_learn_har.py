@@ -149,3 +149,18 @@ def test_a_recording_with_only_a_login_is_one_line_and_exit_2(
                    "mail.example.org); record again with Preserve log on: log in, open your plans, submit "
                    "one by hand, export\n")
     assert "hunter2" not in out + err
+
+
+@pytest.mark.parametrize("name", ["password", "j_password", "LoginForm[password]", "pwd", "passwd",
+                                  "userPass", "pass", "mima", "密码"])
+def test_names_that_hold_a_password(name: str) -> None:
+    from runner.learn.moments import is_password_name
+
+    assert is_password_name(name)
+
+
+@pytest.mark.parametrize("name", ["passage", "compass", "bypass", "username", "content"])
+def test_names_that_do_not(name: str) -> None:
+    from runner.learn.moments import is_password_name
+
+    assert not is_password_name(name)
