@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import tomllib
 from datetime import date
 from pathlib import Path
 
@@ -44,6 +45,9 @@ def test_learn_a_random_system(seed: int, sanitized: bool, tmp_path: Path,
         file = tmp_path / "dailyplan.toml"
         assert cli.main(["learn", str(tmp_path / "rec.har"), "--id", "alice", "--out", str(file)]) == 0
         learned = capsys.readouterr().out
+        site = tomllib.loads(file.read_text(encoding="utf-8"))["site"]
+        if profile.login_page and profile.login_path:  # the form on one path, posted to another
+            assert (site["login_page_path"], site["login_path"]) == (profile.login_page, profile.login_path)
         env = ({"DAILYPLAN_COOKIE_ALICE": f"{profile.cookie_name}={cookie}"} if cookie
                else {"DAILYPLAN_PASSWORD_ALICE": PASSWORD})
         run = ["run", "--config", str(file), "--date", "2026-11-20"]
