@@ -49,7 +49,11 @@ def record(profile: Any, base_url: str, *, username: str, password: str, day: da
             fields.append((csrf_name, value))
         answer = b.post_form(profile.login_path, fields, xhr=token)  # a token comes back to a script
         page = answer.text
-    else:
+    else:  # a script posts JSON, with the CSRF field of the page the form is on
+        if csrf_name:
+            page = b.open(getattr(profile, "login_page", None) or profile.login_path).text
+            if value := _hidden(page, csrf_name):
+                creds[csrf_name] = value
         answer = b.fetch("POST", profile.login_path, xhr=False, body=creds)
     if token and answer is not None:  # the page's script keeps the token and sends it back
         b.extra["Authorization"] = f"Bearer {_dig(answer.json(), profile.token_field)}"
