@@ -227,6 +227,39 @@ def test_run_deadline(h: Harness) -> None:
                                              "passed before")
 
 
+@catalogue("fault", "ten accounts on a dripping site whose site.timeout (30 s) outlasts the run deadline (1 s)",
+           "every account failed `network` naming the deadline; the run ends within about 2 s")
+def test_run_deadline_beats_a_long_site_timeout(h: Harness) -> None:
+    h.sb.faults.drip_ms = 30
+    accounts = [f"user{n}" for n in range(10)]
+    for user in accounts:
+        h.sb.add_account(user, f"pw-{user}-DL")
+        h.secrets[user] = f"pw-{user}-DL"
+    started = time.monotonic()
+    o = h.run("run", "--date", DAY, env=h.env(*accounts, site="timeout = 30", DAILYPLAN_RUN_DEADLINE="1"))
+    assert time.monotonic() - started < 3
+    assert o.code == 1 and o.result is not None
+    for account in o.result["accounts"]:
+        assert account["reason"] == "network" and "DAILYPLAN_RUN_DEADLINE" in account["message"]
+
+
+@catalogue("fault", "the run's own deadline against the workflow step that runs it",
+           "DAILYPLAN_RUN_DEADLINE (default 480 s) ends the run at least a minute before the step's "
+           "timeout, so the result file is written and uploaded")
+def test_run_deadline_is_shorter_than_the_workflow_step() -> None:
+    import yaml
+
+    from runner.inputs import DEFAULT_RUN_SECONDS
+
+    workflow = yaml.safe_load((Path(__file__).parent.parent / ".github/workflows/daily-plan.yml").read_text())
+    steps = [step for job in workflow["jobs"].values() for step in job.get("steps", [])
+             if "runner run" in step.get("run", "")]
+    assert steps, "no step runs `python -m runner run`"
+    for step in steps:
+        deadline = float(step.get("env", {}).get("DAILYPLAN_RUN_DEADLINE", DEFAULT_RUN_SECONDS))
+        assert deadline + 60 <= step["timeout-minutes"] * 60
+
+
 @catalogue("fault", "session expiring between read and submit", "one new login, submitted")
 def test_session_expires_mid_run(h: Harness) -> None:
     h.sb.faults.session_ttl = 2
