@@ -24,7 +24,7 @@ from runner import credentials
 from runner.commands import prepare, start
 from runner.errors import ConfigError, ExitCode
 from runner.pipeline import token_warnings
-from runner.plan import context_for, names_used, previous_plan, render
+from runner.plan import context_for, empty_plan, previous_plan, render
 from runner.site.diagnose import diagnose
 from runner.workday import calendar_notices, today_in
 
@@ -55,9 +55,8 @@ def probe(config: cfg.Config, account: cfg.Account, secret: cfg.Secret | None,
 
 def template_problem(account: cfg.Account, day: date, previous: object | None) -> str | None:
     """What ``run`` would hit rendering this account's plan, with what was read (or a sample)."""
-    if not account.plan.strip() and "plan" in names_used(account.template):
-        return (f"config: the account's plan is empty; write today's text in its plan = \"…\" "
-                f"(in {account.id})")
+    if problem := empty_plan(account):
+        return problem
     text = getattr(previous, "text", SAMPLE_PREVIOUS)
     day_before = getattr(previous, "day", day - timedelta(days=1))
     try:

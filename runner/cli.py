@@ -11,6 +11,7 @@ import argparse
 import importlib
 import os
 import sys
+import traceback
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -185,12 +186,18 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
         print(stamp(line) if wants_timestamps(sys.stderr, under_actions(env)) else line,
               file=sys.stderr)
 
+    def trace() -> None:
+        """--debug: the traceback first, redacted like every sink (an exception's text can hold a
+        URL with the password in its query), then the same line and exit code as without it."""
+        if args.debug:
+            print(Redactor.for_secrets(secrets_anyway(env))(traceback.format_exc().rstrip()),
+                  file=sys.stderr)
+
     try:
         module = importlib.import_module(next(c.module for c in COMMANDS if c.name == args.command))
         return module.main(args, env)
     except RunnerError as exc:
-        if args.debug:
-            raise
+        trace()
         fail(f"error: {exc}")
         return ExitCode.USAGE if isinstance(exc, UsageError) else ExitCode.FAILED
     except KeyboardInterrupt:
@@ -198,8 +205,7 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
         return ExitCode.INTERRUPTED
     except ModuleNotFoundError as exc:
         module = (exc.name or "runner").split(".")[0]
-        if args.debug:
-            raise
+        trace()
         if module == "runner":
             fail(f"error: unexpected {exc.__class__.__name__}; rerun with --debug and report it")
             return ExitCode.FAILED
@@ -208,7 +214,6 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
              "make test / .venv/bin/pip install -r requirements.lock)")
         return ExitCode.USAGE
     except Exception as exc:
-        if args.debug:
-            raise
+        trace()
         fail(f"error: unexpected {exc.__class__.__name__}; rerun with --debug and report it")
         return ExitCode.FAILED

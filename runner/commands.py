@@ -22,7 +22,7 @@ from runner.inputs import Inputs
 from runner.interrupt import not_started, sigterm_interrupts
 from runner.lock import LockError, run_lock
 from runner.pipeline import Options, run_all
-from runner.plan import check_template
+from runner.plan import check_template, empty_plan
 from runner.preview import preview_days_off
 from runner.redact import Redactor
 from runner.report import Reporter
@@ -108,6 +108,8 @@ def main(args: argparse.Namespace, env: Mapping[str, str]) -> ExitCode:
     day = (cfg.parse_date(args.date, "--date") if args.date
            else inputs.date or today_in(config.timezone))
     secrets = credentials.find_all(config, accounts, inputs.secrets)
+    if problem := next(filter(None, map(empty_plan, accounts)), None):
+        raise UsageError(problem.removeprefix("config: "))  # before any account runs, as check says
     opts = Options(day=day, dry_run=args.dry_run or inputs.dry_run,
                    force=args.force or inputs.force, debug=args.debug,
                    deadline=deadline)
@@ -129,12 +131,12 @@ def main(args: argparse.Namespace, env: Mapping[str, str]) -> ExitCode:
         except LockError as exc:  # every account hears why nothing was filed
             result = not_started(accounts, opts.day, config.timezone, exc)
         result.warnings = calendar_notices(day, config.workday.calendar)
-        if result_path is not None:
-            reporter.write_result(result, result_path)  # first: it must not depend on the others
+        # first: the result file must not depend on the others; losing it fails the run
+        written = result_path is None or reporter.write_result(result, result_path)
         for warning in result.warnings:
             reporter.warn(warning)
         reporter.report(result, show_plans=opts.dry_run)
     beat.finish(result)
     if opts.stop.is_set():
         return ExitCode.INTERRUPTED
-    return ExitCode.FAILED if result.failed else ExitCode.OK
+    return ExitCode.FAILED if result.failed or not written else ExitCode.OK

@@ -113,6 +113,15 @@ def names_used(path: Path) -> set[str]:
         path.read_text(encoding="utf-8"))))
 
 
+def empty_plan(account: Any) -> str | None:
+    """An account whose template shows ``plan`` but whose ``plan`` is blank: a config error for
+    ``run`` as for ``check``, since the rendered text (a date line and the previous plan) would
+    otherwise be filed as today's plan without a word of today in it."""
+    if account.plan.strip() or "plan" not in names_used(account.template):
+        return None
+    return f"config: the account's plan is empty; write today's text in its plan = \"…\" (in {account.id})"
+
+
 def render(path: Path, context: PlanContext) -> str:
     """The plan's text, or ConfigError: a template error, or a plan that would be empty."""
     import jinja2

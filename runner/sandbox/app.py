@@ -566,8 +566,9 @@ class Sandbox:
 
     def _unauthenticated(self, headers: Message) -> _Answer:
         p = self.profile
-        if p.unauth == "401":
-            return self._shaped_json({"code": 401, "msg": "未登录或登录已过期"}, 401)
+        if p.unauth in ("401", "code-401"):  # the status, or a 200 whose body says it
+            return self._shaped_json({"code": 401, "msg": "未登录或登录已过期"},
+                                     401 if p.unauth == "401" else 200)
         if p.unauth == "login-page":
             return self._login_page(headers)
         return self._encoded(f'<a href="{p.unauth_location}">login</a>\n', "text/html", 302,
