@@ -888,3 +888,27 @@ def test_the_unexpected_success_warning_names_the_setting_that_decides() -> None
         "set site.success_field and site.success_value to match it")
     assert (_unexpected_success(refused, by_text) or "").endswith(
         "set site.success_text to it (or site.success_field for a JSON answer)")
+
+
+@catalogue("fault", "SIGTERM to a real `python -m runner run` process (a cancelled workflow)",
+           "the process exits 130 within seconds, its result file written with the account `interrupted`")
+def test_sigterm_to_a_real_process(h: Harness) -> None:
+    import subprocess
+    import sys
+
+    h.sb.faults.latency_ms = 300
+    result = h.tmp / "result.json"
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "DAILYPLAN_"))}
+    env = {**inherited, **h.env(), "PYTHONPATH": str(Path(__file__).parent.parent)}
+    proc = subprocess.Popen([sys.executable, "-m", "runner", "run", "--date", DAY, "--result", str(result)],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 20
+    while not h.sb.requests_by(kind="history") and time.monotonic() < deadline:
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 130, err
+    [account] = json.loads(result.read_text())["accounts"]
+    assert (account["status"], account["reason"]) == ("failed", "interrupted")
+    assert submits(h.sb) == 0 and "Traceback" not in out + err
+    assert SECRETS["alice"] not in out + err + result.read_text()
