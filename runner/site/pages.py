@@ -123,8 +123,37 @@ def hidden_value(html: str, name: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _html_history(html: str, site: Site) -> list[Row]:
-    rows = soup(html).select(site.row_selector)
+_PLAIN_NAME = re.compile(r"^[A-Za-z_][\w-]*$")
+
+
+def row_container(html: str, site: Site) -> str | None:
+    """Where the history's rows sit on this page (``html > body > table#plans``), as a selector.
+
+    Many systems show a day without a plan as an empty table, with no row at all. Zero rows is
+    believed only on a page that still has the place where this run's earlier read found rows;
+    a page without it (an error page, a redesign) stays ``SiteChanged``, never 'no plan yet'.
+    """
+    row = soup(html).select_one(site.row_selector)
+    if row is None:
+        return None
+    steps = []
+    for element in [row.parent, *row.parent.parents] if row.parent else []:
+        if element.name in (None, "[document]"):
+            break
+        step = element.name
+        ident = element.get("id")
+        if isinstance(ident, str) and _PLAIN_NAME.match(ident):
+            step += f"#{ident}"
+        step += "".join(f".{c}" for c in element.get("class") or [] if _PLAIN_NAME.match(c))
+        steps.append(step)
+    return " > ".join(reversed(steps)) or None
+
+
+def _html_history(html: str, site: Site, rows_in: str | None = None) -> list[Row]:
+    page = soup(html)
+    rows = page.select(site.row_selector)
+    if not rows and rows_in and page.select_one(rows_in) is not None:
+        return []  # the same table as before, empty: no plan in this range
     if not rows:
         raise SiteChanged(
             f"the history page has no '{site.row_selector}' rows (expected one per plan, each "
@@ -218,14 +247,15 @@ def _json_history(text: str, site: Site) -> list[Row]:
 # ---------------------------------------------------------------------------- the two pages
 
 
-def parse_history(page: str, site: Site) -> list[Row]:
+def parse_history(page: str, site: Site, rows_in: str | None = None) -> list[Row]:
     """Plans on the history page, newest first; SiteChanged rather than a guess.
 
     Text from the site is data: a lone surrogate (``\\ud800`` in JSON escapes, from an old
     editor or a cut emoji) becomes U+FFFD here, so it can never fail an account when the previous
     plan is quoted and encoded for the submit.
     """
-    plans = _json_history(page, site) if site.history_format == "json" else _html_history(page, site)
+    plans = (_json_history(page, site) if site.history_format == "json"
+             else _html_history(page, site, rows_in))
     plans = [Row(r.day, _LONE_SURROGATE.sub("\ufffd", r.text)) for r in plans]
     plans.sort(key=lambda r: r.day, reverse=True)
     return plans

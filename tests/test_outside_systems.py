@@ -1,0 +1,201 @@
+"""The outside check of #13/#15: systems the bundled profiles do not play, configured from the
+README's ``[site]`` table alone, run end to end: submit and read back, skip a day already filed,
+quote the previous plan, never touch a hand-written plan, and fail a wrong password as ``auth``
+after one login.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from runner.cli import main
+from runner.workday import today_in
+from tests.outside_systems import GbkAsp, JavaOA, JsonRows, System, serve
+
+PASSWORD = "Pw-7&x?z"
+USER = "wangfang"
+
+SITES: dict[str, tuple[type[System], str]] = {
+    "java-oa": (JavaOA, '''auth = "cookie"
+login_method = "post-form"
+login_path = "/sso/login.do"
+username_param = "uid"
+password_param = "pwd"
+cookie_name = "JSESSIONID"
+history_path = "/oa/plan.do?method=list"
+submit_path = "/oa/plan.do?method=save"
+start_param = "from"
+end_param = "to"
+date_format = "%Y/%m/%d"
+submit_method = "PUT"
+submit_format = "json"
+date_param = "day"
+content_param = "text"
+success_field = "code"
+success_value = 200
+content_encoding = "plain"
+row_selector = "tr.row"
+row_date_selector = "td.when"
+row_content_selector = "textarea"
+[site.submit_fields]
+formId = 7
+'''),
+    "gbk-asp": (GbkAsp, '''login_path = "/login.asp"
+username_param = "user"
+password_param = "pass"
+cookie_name = "ASPSESSIONID"
+history_path = "/plan/list.asp"
+submit_path = "/plan/save.asp"
+start_param = "start"
+end_param = "end"
+date_param = "rq"
+content_param = "nr"
+form_charset = "gbk"
+success_text = "保存成功"
+content_encoding = "plain"
+row_selector = "table#list tr"
+row_date_selector = "td.day"
+row_content_selector = "td.txt"
+'''),
+    "json-rows": (JsonRows, '''auth = "bearer"
+api_login_path = "/api/v2/auth"
+username_param = "account"
+password_param = "secret"
+token_field = "result.accessToken"
+plan_path = "/api/v2/plans"
+start_param = "begin"
+end_param = "end"
+date_format = "%Y%m%d"
+submit_format = "json"
+date_param = "workDate"
+content_param = "content"
+success_field = "success"
+success_value = true
+history_format = "json"
+history_items = "result.rows"
+history_date_field = "workDate"
+history_content_field = "detail.text"
+'''),
+}
+
+PREVIOUS = "2026.11.19\n修复登录 bug\n联调导出\n\n2026.11.18\n旧的计划"
+
+
+@pytest.fixture(params=sorted(SITES))
+def site(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[System, Path]]:
+    kind, keys = SITES[request.param]
+    system = kind(users={USER: PASSWORD})
+    # a month of plans, so a paged history (10 rows a page, newest first) has more than one page
+    system.plans[USER] = {date(2026, 11, d): f"2026.11.{d:02d}\n第 {d} 天" for d in range(2, 19)
+                          if date(2026, 11, d).weekday() < 5}
+    system.plans[USER][date(2026, 11, 19)] = PREVIOUS
+    stop = serve(system)
+    config = tmp_path / "dailyplan.toml"
+    config.write_text(f'[site]\nbase_url = "{system.url}"\n{keys}\n[workday]\naudit_days = 0\n'
+                      f'[[accounts]]\nid = "wang"\nusername = "{USER}"\nplan = "继续重构支付接口"\n',
+                      encoding="utf-8")
+    yield system, config
+    stop()
+
+
+def run(config: Path, day: str, password: str = PASSWORD, *more: str) -> tuple[int, dict, str]:
+    result = config.parent / "result.json"
+    code = main(["run", "--config", str(config), "--date", day, "--result", str(result), *more],
+                {"DAILYPLAN_PASSWORD": password})
+    [account] = json.loads(result.read_text(encoding="utf-8"))["accounts"]
+    return code, account, f"{account['status']} {account['reason']}: {account['message']}"
+
+
+def kinds(system: System) -> list[str]:
+    return [kind for kind, _, _ in system.log if kind != "index"]
+
+
+def test_submits_reads_back_and_quotes_the_previous_plan(site: tuple[System, Path]) -> None:
+    system, config = site
+    code, account, said = run(config, "2026-11-20")
+    assert (code, account["status"]) == (0, "submitted"), said
+    assert system.plans[USER][date(2026, 11, 20)] == "2026.11.20\n继续重构支付接口\n\n2026.11.19\n修复登录 bug\n联调导出"
+    assert account["previous_date"] == "2026-11-19"
+    assert kinds(system) == ["login", "history", "history", "submit", "history"]
+
+
+def test_a_second_run_skips_the_day_already_filed(site: tuple[System, Path]) -> None:
+    system, config = site
+    run(config, "2026-11-20")
+    filed = system.plans[USER][date(2026, 11, 20)]
+    system.log.clear()
+    code, account, said = run(config, "2026-11-20")
+    assert (code, account["status"], account["reason"]) == (0, "skipped", "already-submitted"), said
+    assert "submit" not in kinds(system)
+    assert system.plans[USER][date(2026, 11, 20)] == filed
+
+
+def test_a_hand_written_plan_is_never_overwritten(site: tuple[System, Path]) -> None:
+    system, config = site
+    system.plans[USER][date(2026, 11, 20)] = "我自己写的\n今天开会"
+    code, account, said = run(config, "2026-11-20")
+    assert (code, account["status"], account["reason"]) == (0, "skipped", "already-submitted"), said
+    assert system.plans[USER][date(2026, 11, 20)] == "我自己写的\n今天开会"
+    assert "submit" not in kinds(system)
+
+
+def test_a_wrong_password_fails_auth_after_one_login(site: tuple[System, Path]) -> None:
+    system, config = site
+    code, account, said = run(config, "2026-11-20", "not-the-password")
+    assert (code, account["status"], account["reason"]) == (1, "failed", "auth"), said
+    assert kinds(system).count("login") == 1
+    assert "submit" not in kinds(system)
+    assert date(2026, 11, 20) not in system.plans[USER]
+
+
+def test_check_says_ready(site: tuple[System, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    system, config = site
+    system.plans[USER][today_in("Asia/Shanghai") - timedelta(days=1)] = "昨天的计划"  # check reads today
+    code = main(["check", "--config", str(config)], {"DAILYPLAN_PASSWORD": PASSWORD})
+    out = capsys.readouterr()
+    assert code == 0, out.out + out.err
+    assert "ready (logged in with DAILYPLAN_PASSWORD" in out.out
+
+
+@pytest.fixture
+def java_oa(tmp_path: Path) -> Iterator[tuple[JavaOA, Path]]:
+    system = JavaOA(users={USER: PASSWORD})
+    system.plans[USER] = {date(2026, 11, 19): PREVIOUS}
+    stop = serve(system)
+    config = tmp_path / "dailyplan.toml"
+    config.write_text(f'[site]\nbase_url = "{system.url}"\n{SITES["java-oa"][1]}\n'
+                      f'[[accounts]]\nid = "wang"\nusername = "{USER}"\nplan = "继续"\n', encoding="utf-8")
+    yield system, config
+    stop()
+
+
+def test_an_empty_table_for_today_is_no_plan_yet_but_a_page_without_it_is_site_changed(
+        java_oa: tuple[JavaOA, Path]) -> None:
+    """Found from outside: a history that shows a day without a plan as an empty table (no row
+    at all, the common case) failed every workday as site-changed, so it could never be filed.
+    Zero rows is now believed on a page that still has the table this run's ranged read found
+    rows in; an error page without it stays site-changed and nothing is submitted."""
+    system, config = java_oa
+    system.busy_single_day = True
+    code, account, said = run(config, "2026-11-20")
+    assert (code, account["reason"]) == (1, "site-changed"), said
+    assert "submit" not in kinds(system)
+    system.busy_single_day = False
+    code, account, said = run(config, "2026-11-20")
+    assert (code, account["status"]) == (0, "submitted"), said
+
+
+def test_no_plan_at_all_in_the_lookback_is_site_changed_not_a_blind_submit(
+        java_oa: tuple[JavaOA, Path]) -> None:
+    """With no row anywhere the selectors are unproven: the runner cannot tell 'no plan' from
+    'wrong selectors', so it submits nothing (README: file one plan by hand first)."""
+    system, config = java_oa
+    system.plans[USER] = {}
+    code, account, said = run(config, "2026-11-20")
+    assert (code, account["reason"]) == (1, "site-changed"), said
+    assert "submit" not in kinds(system)
