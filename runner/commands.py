@@ -131,12 +131,12 @@ def main(args: argparse.Namespace, env: Mapping[str, str]) -> ExitCode:
         except LockError as exc:  # every account hears why nothing was filed
             result = not_started(accounts, opts.day, config.timezone, exc)
         result.warnings = calendar_notices(day, config.workday.calendar)
-        if result_path is not None:
-            reporter.write_result(result, result_path)  # first: it must not depend on the others
+        # first: the result file must not depend on the others; losing it fails the run
+        written = result_path is None or reporter.write_result(result, result_path)
         for warning in result.warnings:
             reporter.warn(warning)
         reporter.report(result, show_plans=opts.dry_run)
     beat.finish(result)
     if opts.stop.is_set():
         return ExitCode.INTERRUPTED
-    return ExitCode.FAILED if result.failed else ExitCode.OK
+    return ExitCode.FAILED if result.failed or not written else ExitCode.OK

@@ -24,12 +24,12 @@ from runner.status import Reason, Status
 
 
 def result_of(future: Future[AccountResult]) -> AccountResult:
-    """``future.result()``, waking every quarter second so a signal is acted on while waiting.
+    """``future.result()``, waking every 50 ms so a signal is acted on while waiting.
 
     A signal may be delivered to any thread; the main thread only notices it between waits.
     """
     while not future.done():
-        wait([future], timeout=0.25)
+        wait([future], timeout=0.05)
     return future.result()
 
 

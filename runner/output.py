@@ -45,14 +45,23 @@ def atomic_write(path: Path, text: str) -> None:
 
 
 def check_writable(path: Path) -> str | None:
-    """Why ``path`` cannot be written, or None: asked before any account runs (exit 2 then)."""
-    folder = path.parent
+    """Why ``path`` cannot be written, or None: asked before any account runs (exit 2 then).
+
+    A real probe (a temporary file created and removed where the file will go), since
+    permissions alone do not show a read-only disk, and say nothing when running as root.
+    """
     if path.is_dir():
         return "is a folder"
-    existing = next((p for p in (folder, *folder.parents) if p.exists()), None)
-    if existing is None or not existing.is_dir():
-        return f"is inside {existing}, which is not a folder"
-    if not os.access(existing, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
+    folder = next((p for p in (path.parent, *path.parent.parents) if p.exists()), None)
+    if folder is None or not folder.is_dir():
+        return f"is inside {folder}, which is not a folder"
+    try:
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".probe")
+    except OSError as exc:
+        return f"cannot be written here ({exc.strerror or exc.__class__.__name__})"
+    os.close(fd)
+    Path(probe).unlink(missing_ok=True)
+    if path.exists() and not os.access(path, os.W_OK):
         return "is not writable by this user"
     return None
 

@@ -1,8 +1,9 @@
 """One account's day, start to finish, and all accounts side by side.
 
 The steps follow the order a careful person would take: is it a workday for me, is my plan
-already there (then leave it alone), do enough teammates think it is a workday, render, submit,
-and read it back, because a "修改成功" is a claim, not a proof.
+already there (asked of today alone: a wider read can only prove it is; then leave it alone), do
+enough teammates think it is a workday, render, submit, and read it back, because a "修改成功" is
+a claim, not a proof, and a refusal is only believed once the read-back agrees.
 """
 
 from __future__ import annotations

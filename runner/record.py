@@ -27,6 +27,7 @@ from urllib.parse import parse_qsl, urlsplit, urlunsplit
 from runner import config as cfg
 from runner import credentials
 from runner.errors import ExitCode, UsageError
+from runner.output import atomic_write
 from runner.redact import Redactor
 from runner.result import AccountResult
 from runner.status import Status
@@ -61,6 +62,11 @@ def main(args: argparse.Namespace, env: Mapping[str, str]) -> ExitCode:
     failed = False
     for account in accounts:
         result, path = record(vcr, config, account, secrets[account.id], day, out, args.keep_text)
+        if path is None:  # a day off decides without a request: there is nothing to replay
+            failed = True
+            reporter.line(f"{account.id}  nothing recorded: {result.message}; pass --date with a "
+                          "workday")
+            continue
         failed |= result.status == Status.FAILED
         reporter.line(f"{account.id}  {result.status}"
                       f"{f' ({result.reason})' if result.reason else ''}: {result.message}"
@@ -69,8 +75,8 @@ def main(args: argparse.Namespace, env: Mapping[str, str]) -> ExitCode:
 
 
 def record(vcr: Any, config: cfg.Config, account: cfg.Account, secret: cfg.Secret, day: date,
-           out: Path, keep_text: bool) -> tuple[AccountResult, Path]:
-    """A dry run under vcrpy, scrubbed on its way to ``out/<account>.yaml``."""
+           out: Path, keep_text: bool) -> tuple[AccountResult, Path | None]:
+    """A dry run under vcrpy, scrubbed on its way to ``out/<account>.yaml`` (None: no request)."""
     from runner.pipeline import Options, run_account
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -81,13 +87,15 @@ def record(vcr: Any, config: cfg.Config, account: cfg.Account, secret: cfg.Secre
 
         data = yaml.safe_load(raw.read_text(encoding="utf-8")) if raw.exists() else {
             "interactions": [], "version": 1}
+    if not data.get("interactions"):
+        return result, None
     text = scrub(data, config.site, secret, keep_text)
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"{account.id}.yaml"
     header = (f"# dailyplan record: account={account.id} date={day} secret={secret.kind}\n"
               f"# re-record: dailyplan record --account {account.id} "
               "(README → Tests → Your own system's recordings)\n")
-    path.write_text(header + text, encoding="utf-8")
+    atomic_write(path, header + text)  # a killed record leaves the old cassette, never half of one
     return result, path
 
 

@@ -79,8 +79,16 @@ class Reporter:
         if problem:
             raise UsageError(f"--result {path} {problem}; choose a writable path")
 
-    def write_result(self, result: RunResult, path: Path) -> None:
-        result.write(path, self.redact)
+    def write_result(self, result: RunResult, path: Path) -> bool:
+        """False (and one line saying so) when the file could not be written after all."""
+        try:
+            result.write(path, self.redact)
+            return True
+        except OSError as exc:
+            self._print(f"error: the result file {path} could not be written ({exc.__class__.__name__}: "
+                        f"{exc.strerror or exc}); the notify step will report the run as failed "
+                        "without it", self.err)
+            return False
 
     def report(self, result: RunResult, show_plans: bool = False) -> None:
         result = result.redacted(self.redact)

@@ -42,6 +42,7 @@ class Site:
     # login: username_param=U & password_param=P to login_path (cookie) or api_login_path (bearer)
     login_method: str = ""  # get | post-form | post-json; "" = get for cookie, post-json for bearer
     login_path: str = "/login"
+    login_page_path: str = ""  # where the login form is shown (its CSRF field read); "" = login_path
     username_param: str = "username"
     password_param: str = "password"
     cookie_name: str = "session"
@@ -91,6 +92,8 @@ class Site:
         for name in ("history_path", "submit_path", "team_path"):
             if not getattr(self, name):
                 object.__setattr__(self, name, self.plan_path)
+        if not self.login_page_path:
+            object.__setattr__(self, "login_page_path", self.login_path)
 
 
 _SITE_CHOICES = {
@@ -101,7 +104,8 @@ _SITE_CHOICES = {
     "history_format": ("html", "json"),
     "content_encoding": ("json", "plain"),
 }
-_SITE_PATHS = ("login_path", "api_login_path", "plan_path", "history_path", "submit_path", "team_path")
+_SITE_PATHS = ("login_path", "login_page_path", "api_login_path", "plan_path", "history_path",
+               "submit_path", "team_path")
 _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 
 

@@ -97,3 +97,19 @@ def test_a_dry_run_on_a_holiday_names_it_and_a_failing_preview_fails(
     assert main(["run", "--date", "2026-11-22", "--dry-run"], env(team, DAILYPLAN_PASSWORD_ALICE="wrong")) == 1
     assert ("alice  failed (auth)                today 2026-11-22 is a Sunday, a weekend (China's statutory "
             "calendar): skipped; preview for the next workday, 2026-11-23 failed: login refused") in capsys.readouterr().out
+
+
+def test_a_result_file_lost_at_the_end_is_said_and_fails_the_run(
+        team: Sandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    def disk_full(path: Path, text: str) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("runner.result.atomic_write", disk_full)
+    result = tmp_path / "result.json"
+    assert main(["run", "--date", "2026-11-20", "--result", str(result)], env(team)) == 1
+    out = capsys.readouterr()
+    assert out.err == (f"error: the result file {result} could not be written (OSError: No space left on "
+                       "device); the notify step will report the run as failed without it\n")
+    assert "alice  submitted" in out.out  # the report still went out

@@ -124,3 +124,12 @@ def test_a_damaged_recording_is_never_a_traceback(tmp_path: Path, capsys: pytest
         assert code in (0, 2) and "unexpected" not in err, err
         if code == 2:
             assert len(err.splitlines()) >= 1 and err.splitlines()[-1].startswith("error: ")
+
+
+@pytest.mark.parametrize(("given", "username", "wanted"), [
+    (None, "li.lei", "li.lei"), (None, "Li.Lei@corp.example", "li.lei"), (None, "张伟", "me"),
+    ("alice", "zhangwei", "alice")])
+def test_the_account_id(given: str | None, username: str, wanted: str) -> None:
+    from runner.learn.command import account_id
+
+    assert account_id(given, username) == wanted

@@ -8,11 +8,12 @@ must read the recorded history page with the learned keys; no secret may reach t
 
 from __future__ import annotations
 
+import copy
 import json
 import tomllib
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, quote_plus, urlencode
 
 import pytest
 from har_recorder import assert_no_secret, entry, har_of, sanitize
@@ -293,8 +294,8 @@ def test_a_text_in_another_shape_gets_a_template_that_reproduces_it(
     assert account == {"id": "zhangwei", "username": "zhangwei", "plan": "1. 压测订单接口",
                        "template": "templates/zhangwei.txt.j2"}
     template = (tmp_path / "templates" / "zhangwei.txt.j2").read_text(encoding="utf-8")
-    assert template.splitlines()[1:] == ['【今日计划 {{ today.strftime("%m/%d") }}】', "{{ plan }}", "",
-                                         "【昨日完成】", "{{ previous }}"]
+    assert template.splitlines()[1:] == ['【今日计划 {{ today.strftime("%m/%d") }}】', "{{ plan }}{% if previous %}",
+                                         "", "【昨日完成】", "{{ previous }}{% endif %}"]
     assert "wrote " + str(tmp_path / "templates" / "zhangwei.txt.j2") in said
     from datetime import date
 
@@ -302,6 +303,8 @@ def test_a_text_in_another_shape_gets_a_template_that_reproduces_it(
 
     context = PlanContext(date(2026, 11, 19), account["plan"], PREVIOUS, date(2026, 11, 18), {})
     assert render(loads(tmp_path).accounts[0].template, context) == text
+    first = PlanContext(date(2026, 11, 19), account["plan"], "", None, {})  # no previous plan: no heading
+    assert render(loads(tmp_path).accounts[0].template, first) == "【今日计划 11/19】\n1. 压测订单接口"
 
 
 # ---------------------------------------------------------------------------- what is missing
@@ -424,6 +427,9 @@ def test_a_notice_list_with_dates_is_not_the_history_and_a_session_in_the_url_is
     assert code == 0, said
     assert config["site"]["history_path"] == "/oa/main.do?method=dailyList"
     assert config["site"]["row_selector"] == ".grid > tr"
+    assert ("note: history: other answers also list texts by date (entry 7: /oa/main.do?method=index); "
+            "used entry 8: /oa/main.do?method=dailyList: if that is not the page of your own plans, set "
+            "site.history_path") in said
     assert ("note: history: entry 8: GET /oa/main.do asks for no date range; start_param/end_param keep "
             "their defaults (a system that does not know them shows its default list)") in said
 
@@ -504,3 +510,64 @@ def test_a_login_name_that_looks_random_is_still_written(tmp_path: Path,
     assert code == 0, said
     assert config["accounts"][0]["username"] == "Zhang.Wei2024abcd"
     assert config["accounts"][0]["id"] == "zhang.wei2024abcd"
+
+
+def test_the_plans_date_and_text_fields_and_todays_submit_among_a_backfill(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Items carry a creation time before the plan's day and an HTML copy longer than the text;
+    after today's plan the person also fills in a forgotten day: today's is the submit."""
+    har = json_api()
+    entries = har["log"]["entries"]
+    listing = json.loads(entries[10]["response"]["content"]["text"])
+    for item in listing["data"]["list"]:
+        text = item.pop("content")
+        item.update({"createTime": "2026-11-19 09:30:12", "planDate": item.pop("planDate"),
+                     "contentHtml": "<p>" + text.replace("\n", "</p><p>") + "</p>", "content": text})
+    entries[10]["response"]["content"]["text"] = json.dumps(listing, ensure_ascii=False)
+    backfill = copy.deepcopy(entries[11])
+    backfill["request"]["postData"]["text"] = json.dumps({"planDate": "2026-11-16", "content": "补：2026.11.16\n写方案"})
+    entries.insert(12, backfill)
+    code, config, said = learn(tmp_path, har, capsys)
+    assert code == 0, said
+    site = config["site"]
+    assert (site["history_date_field"], site["history_content_field"]) == ("planDate", "content")
+    assert config["accounts"][0]["plan"] == "1. 压测订单接口\n2. 整理慢查询"
+    assert said.startswith(f"wrote {tmp_path / 'dailyplan.toml'} from rec.har: login entry 6, history "
+                           "entry 11, submit entry 12,")
+
+
+def test_headers_of_the_history_read_count_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    har = json_api()
+    har["log"]["entries"][10]["request"]["headers"].append({"name": "X-Tenant", "value": "acme"})
+    code, config, said = learn(tmp_path, har, capsys)
+    assert code == 0, said
+    assert config["site"]["headers"] == {"X-Requested-With": "XMLHttpRequest", "Referer": f"{HOST}/",
+                                         "X-Tenant": "acme"}
+    assert "# from entry 11: GET /api/v1/plans\nX-Tenant = \"acme\"" in (tmp_path / "dailyplan.toml").read_text()
+
+
+def test_a_password_the_page_hashed_is_noted_and_never_copied(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    import hashlib
+
+    digest = hashlib.md5(PASSWORD.encode()).hexdigest()
+    har = java_app()
+    login = har["log"]["entries"][5]["request"]["postData"]
+    login["text"] = login["text"].replace(quote_plus(PASSWORD), digest)
+    code, _, said = learn(tmp_path, har, capsys, secrets=(PASSWORD, digest, SESSION, CSRF))
+    assert code == 0, said
+    assert ('note: login: entry 6: POST /login.do sends j_password hashed or encrypted by the page (not '
+            'as typed); dailyplan sends the password as typed: if check says the login was refused, use '
+            'auth = "cookie-secret"') in said.splitlines()
+
+
+def test_a_short_chinese_plan_is_a_submit_and_a_dated_search_is_not(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    har = gbk_app("开会")
+    har["log"]["entries"].append(entry(
+        "POST", f"{HOST}/plan/search.asp", mime="text/html", text="<p>无结果</p>", kind="document",
+        body=urlencode([("beginDate", "2026.11.19"), ("endDate", "2026.11.19"), ("keyword", "周报")]),
+        body_mime="application/x-www-form-urlencoded"))
+    code, config, said = learn(tmp_path, har, capsys)
+    assert code == 0, said
+    assert config["site"]["submit_path"] == "/plan/save.asp" and config["accounts"][0]["plan"] == "开会"

@@ -96,3 +96,15 @@ def test_a_bare_scheme_is_not_a_secret_worth_blanking() -> None:
 def test_masks_are_one_line_each() -> None:
     assert Redactor(["line-one\nline-two", "solo-pw"], ["plans.corp"]).masks() == [
         "line-one", "line-two", "solo-pw", "plans.corp"]
+
+
+def test_every_file_the_runner_writes_goes_through_atomic_write() -> None:
+    """Appends (the step summary, GITHUB_OUTPUT) are the only other writes: GitHub owns those files."""
+    root = Path(__file__).resolve().parent.parent / "runner"
+    for path in root.rglob("*.py"):
+        if path.name == "output.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        assert ".write_text(" not in text and ".write_bytes(" not in text, path
+        assert not re.search(r"open\([^)]*[\"'][wx]b?[\"']", text), path
+        assert "mkstemp(" not in text, path

@@ -27,12 +27,13 @@ JSON_SITE = replace(SITE, history_format="json", history_items="data.rows", hist
 
 
 @pytest.mark.parametrize("text", ["2026-11-20", "2026/11/20", "2026.11.20", "20261120", "2026-11-20 09:30:00",
-                                  "2026/11/20T09:30", "  2026.11.20\n", "2026年11月20日", "2026-11-20T00:00:00+08:00"])
+                                  "2026/11/20T09:30", "  2026.11.20\n", "2026年11月20日", "2026-11-20T00:00:00+08:00",
+                                  "日期：2026-11-20", "周五 2026/11/20", "12345678 2026-11-20"])
 def test_common_written_dates(text: str) -> None:
     assert parse_day(text) == date(2026, 11, 20)
 
 
-@pytest.mark.parametrize("text", ["", "未填写", "11/20/2026", "202611201", "2026-13-01", "2026-02-30", "day 2026-11-20"])
+@pytest.mark.parametrize("text", ["", "未填写", "11/20/2026", "202611201", "2026-13-01", "2026-02-30", "11月20日"])
 def test_what_is_not_a_date(text: str) -> None:
     assert parse_day(text) is None
 
@@ -114,6 +115,24 @@ def test_login_page_and_hidden_fields() -> None:
     login = '<form><input type="hidden" name="_csrf" value="abc"><input TYPE="Password" name="pwd"></form>'
     assert is_login_page(login)
     assert not is_login_page('<div class="routine">password reset tips</div>')
+    assert is_login_page('<input name="u"><input type="password" name="p">')  # no form element at all
+    change = ('<div class="routine"><span class="date">2026-11-20</span></div><form id="pw">'
+              '<input type="password" name="old"><input type="password" name="new">'
+              '<input type="password" name="again"></form>')
+    assert not is_login_page(change)  # a change-password dialog on every page is not a login page
+
     assert hidden_value(login, "_csrf") == "abc"
     assert hidden_value('<meta name="_csrf" content="m1">', "_csrf") == "m1"
     assert hidden_value(login, "other") is None
+
+
+@pytest.mark.parametrize(("stamp", "day"), [
+    ("1795104000000", date(2026, 11, 20)),  # midnight in Shanghai, in milliseconds
+    ("1795104000", date(2026, 11, 20)),  # the same in seconds
+    ("1795132800000", date(2026, 11, 20)),  # midnight UTC
+    ("1795140000000", date(2026, 11, 20)),  # 10:00 Shanghai
+])
+def test_json_dates_as_unix_times(stamp: str, day: date) -> None:
+    site = replace(SITE, history_format="json")
+    rows = parse_history(json.dumps([{"date": int(stamp), "content": "x"}]), site)
+    assert [r.day for r in rows] == [day]

@@ -33,15 +33,18 @@ def mix(seed: int) -> Profile:
     json_pages = r.random() < 0.4
     # a CSRF token rotated on login must be on a page the runner reads: HTML pages here
     csrf = not token and not json_pages and method != "get" and r.random() < 0.6
+    posted_elsewhere = csrf and r.random() < 0.5  # /login.jsp shows the form, /j_security_check takes it
     fmt = r.choice(["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d"])
     return Profile(
         f"mix-{seed}", "a random mix",
-        login_path=None if sso else r.choice(["/login", "/auth/signin.do", "/api/session"]),
+        login_path=None if sso else "/j_security_check" if posted_elsewhere else r.choice(
+            ["/login", "/auth/signin.do", "/api/session"]),
+        login_page="/login.jsp" if posted_elsewhere else None,
         login_method=method, username_param=r.choice(["username", "user", "loginName"]),
         password_param=r.choice(["password", "pwd", "passWord"]), csrf_field="_token" if csrf else "",
         cookie_name="" if token else r.choice(["session", "JSESSIONID", "SID"]),
         token_field=r.choice(["token", "data.token", "result.accessToken"]) if token else "",
-        unauth=r.choice(["redirect", "login-page", "401"]),
+        unauth=r.choice(["redirect", "login-page", "401", "code-401"]),
         unauth_location=r.choice(["/login", "https://sso.corp.example/cas/login"]),
         history_path=r.choice(["/plan/list", "/oa/main.do?method=dailyList", "/api/plans?type=daily"]),
         submit_path=r.choice(["/plan/save", "/oa/main.do?method=saveDaily"]),
@@ -75,6 +78,8 @@ def config(p: Profile, url: str) -> str:
         site |= {"cookie_name": p.cookie_name}
     else:
         site |= {"login_path": p.login_path, "cookie_name": p.cookie_name, "csrf_field": p.csrf_field}
+        if p.login_page:
+            site["login_page_path"] = p.login_page
     if p.page_format == "json":
         site |= {"history_items": "data.list", "history_date_field": "planDate",
                  "history_content_field": "content", "team_items": "data", "team_content_field": "content"}
@@ -149,12 +154,12 @@ def test_check_calls_each_mixed_system_ready(system: Sandbox, capsys: pytest.Cap
 
 def test_the_mixes_cover_every_dimension() -> None:
     mixes = [mix(seed) for seed in range(24)]
-    for name, values in {"login_method": {"get", "post-form", "post-json"}, "unauth": {"redirect", "login-page", "401"},
+    for name, values in {"login_method": {"get", "post-form", "post-json"}, "unauth": {"redirect", "login-page", "401", "code-401"},
                          "page_format": {"html", "json"}, "submit_format": {"form", "json"},
                          "charset": {"utf-8", "gbk"}, "answer": {"json-string", "text", "code", "success"},
                          "submit_method": {"POST", "PUT"}}.items():
         assert {getattr(m, name) for m in mixes} == values, name
     assert any(m.csrf_field for m in mixes) and any(m.token_field for m in mixes)
-    assert any(m.login_path is None for m in mixes)
+    assert any(m.login_path is None for m in mixes) and any(m.login_page for m in mixes)
     assert any(m.layout == "table" and m.page_format == "html" for m in mixes)
     assert replace(mixes[0], name="x").name == "x"

@@ -72,6 +72,17 @@ def test_keep_text_keeps_the_plans(tmp_path: Path, capsys: pytest.CaptureFixture
     assert replay(config, cassette).plan.endswith("2026.11.19\n修复登录 bug SECRETPLAN")
 
 
+def test_a_day_off_records_nothing_and_says_which_date_to_pass(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    with Sandbox() as sb:
+        sb.add_account("demo", PASSWORD)
+        env = {"DAILYPLAN_BASE_URL": sb.url, "DAILYPLAN_PASSWORD_DEMO": PASSWORD}
+        code = main(["record", "--config", str(EXAMPLES / "reference.toml"), "--date", "2026-11-21",
+                     "--out", str(tmp_path)], env)
+    assert code == 1 and not list(tmp_path.iterdir()) and not sb.log
+    assert capsys.readouterr().out.endswith("demo  nothing recorded: 2026-11-21 is a Saturday, a weekend (China's statutory calendar); pass --date with a workday\n")
+
+
 def test_placeholders_keep_shape_digits_and_dates() -> None:
     assert placeholder("2026.11.19\n1. 完成登录 bug #42\n\n旧") == "2026.11.19\n1. xxxx xxx x42\n\nx"
 

@@ -407,6 +407,17 @@ SUCCESS_ANSWERS = [  # a BOM is stripped when the answer is decoded, so it needs
 ]
 
 
+@catalogue("fault", "the success answer a 303 redirect (post/redirect/get)",
+           "read back: `submitted`, with a warning naming the redirect and site.success_text")
+def test_redirect_after_submit_is_checked_by_reading_back(h: Harness) -> None:
+    h.sb.faults.success_redirect = "/routine/daily?saved=1"
+    o = h.run("run", "--date", DAY)
+    assert (o.code, o.account["status"], o.account["requests"]) == (0, "submitted", 5)
+    assert ("warning: the site answered the submit with a redirect to /routine/daily instead of the "
+            "success answer") in o.err
+    assert submits(h.sb) == 1
+
+
 @pytest.mark.parametrize(("body", "warned"), cases(
     SUCCESS_ANSWERS, "read back before believing it: `submitted` (with a warning naming "
     "site.success_text unless it is the success text after all)", title="the success answer {}"))
@@ -481,8 +492,11 @@ def signal_on(sb: Sandbox, kind: str, signum: int) -> threading.Thread:
 
 
 def interrupted_run(h: Harness, kind: str, signum: int) -> list[dict[str, Any]]:
-    """alice then bob, one at a time; ``signum`` arrives at alice's first request of ``kind``."""
-    h.sb.faults.latency_ms = 60
+    """alice then bob, one at a time; ``signum`` arrives at alice's first request of ``kind``.
+
+    Each request then takes 200 ms, ample time for the main thread to act on the signal.
+    """
+    h.sb.faults.latency_ms = 200
     signal_on(h.sb, kind, signum)
     env = h.env("alice", "bob")
     o = h.run("run", "--date", DAY, env={**env, "DAILYPLAN_CONFIG": "parallel = 1\n" + env["DAILYPLAN_CONFIG"]})

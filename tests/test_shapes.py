@@ -129,3 +129,17 @@ def test_a_cookie_set_for_two_paths_is_read_not_a_crash() -> None:
     jar.set("JSESSIONID", "app", path="/oa")
     assert cookie_value(jar, "JSESSIONID") in ("root", "app")
     assert cookie_value(jar, "session") is None
+
+
+@pytest.mark.parametrize(("body", "ended"), [
+    ('{"code": 401, "msg": "未登录"}', True), ('{"status": "401"}', True), ('{"code": 0, "data": []}', False),
+    ('{"code": 4010}', False), ("[]", False), ("not json", False)])
+def test_a_json_api_that_answers_200_says_a_session_ended_in_its_code(body: str, ended: bool) -> None:
+    import requests
+
+    from runner.site.auth import session_ended
+
+    resp = requests.Response()
+    resp.status_code, resp._content = 200, body.encode()
+    resp.headers["Content-Type"] = "application/json;charset=UTF-8"
+    assert session_ended(SITE, resp) is ended

@@ -24,7 +24,7 @@ from runner.output import atomic_write
 def account_id(given: str | None, username: str) -> str:
     if given:
         return given
-    simple = re.sub(r"[^a-z0-9_.-]", "", username.lower())
+    simple = re.sub(r"[^a-z0-9_.-]", "", username.split("@")[0].lower())  # an email's local part
     return simple or "me"
 
 

@@ -9,13 +9,13 @@ in: plain, URL-encoded, JSON-escaped and base64.
 from __future__ import annotations
 
 import base64
-import json
 import re
 from typing import TYPE_CHECKING
-from urllib.parse import quote, quote_plus, urlsplit
+from urllib.parse import urlsplit
 
 from runner.learn.har import Entry
 from runner.learn.values import json_body, looks_secret, per_session
+from runner.redact import forms
 
 if TYPE_CHECKING:
     from runner.learn.moments import Moments
@@ -70,11 +70,10 @@ def _all_strings(data: object) -> list[str]:
 
 def encodings(secret: str) -> set[str]:
     """The forms a secret can take in a file or a terminal."""
-    raw = secret.encode()
-    forms = {secret, quote(secret, safe=""), quote_plus(secret), json.dumps(secret)[1:-1],
-             json.dumps(secret, ensure_ascii=False)[1:-1], base64.b64encode(raw).decode(),
-             base64.urlsafe_b64encode(raw).decode().rstrip("=")}
-    return {f for f in forms if len(f) >= _MIN}
+    raw = secret.encode()  # the sinks' forms (redact.forms), plus base64: a recording holds headers
+    found = forms(secret) | {base64.b64encode(raw).decode(),
+                             base64.urlsafe_b64encode(raw).decode().rstrip("=")}
+    return {f for f in found if len(f) >= _MIN}
 
 
 def leaks(text: str, secrets: set[str]) -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import urlsplit
 
 from runner.errors import UsageError
 from runner.learn import moments as mo
@@ -169,6 +170,10 @@ def _submit(m: mo.Moments, entries: list[Entry], out: Learned) -> None:
             out.submit_fields.append(Key(name, value, why))
     out.site += _success(entry, why, out)
     out.headers += _headers(entry, why, out)
+    if m.history is not None:  # [site.headers] go on every request: the history's own count too
+        seen = {k.name.lower() for k in out.headers}
+        out.headers += [k for k in _headers(m.history.entry, f"from {m.history.entry.where}", out,
+                                            referer=False) if k.name.lower() not in seen]
 
 
 def _success(entry: Entry, why: str, out: Learned) -> list[Key]:
@@ -191,23 +196,22 @@ def _success(entry: Entry, why: str, out: Learned) -> list[Key]:
     return [Key("success_text", text, f"{why} (its answer)")]
 
 
-def _headers(entry: Entry, why: str, out: Learned) -> list[Key]:
+def _headers(entry: Entry, why: str, out: Learned, *, referer: bool = True) -> list[Key]:
+    """Headers the page sent that a plain client would not: never a browser default or a secret."""
     keys = []
     for name, value in entry.request_headers:
         low = name.lower()
         if low.startswith((":", "sec-")) or low in _BROWSER or not value:
             continue
         if looks_secret(value) or any(s in value for s in out.secrets if len(s) >= 4):
-            out.notes.append(f"headers: {entry.where} sends {name} with a per-session value; not copied")
+            if not any(n.startswith("headers: ") and f" sends {name} with" in n for n in out.notes):
+                out.notes.append(f"headers: {entry.where} sends {name} with a per-session value; not copied")
             continue
         keys.append(Key(name, value, why))
-    referer = entry.header("referer")
-    if referer.startswith(entry.origin + "/"):
-        from urllib.parse import urlsplit
-
-        page = urlsplit(referer).path
-        keys.append(Key("Referer", entry.origin + page, f"{why} (some systems check it; it holds "
-                        "your host: drop it if you keep the host in DAILYPLAN_BASE_URL)"))
+    page = entry.header("referer")
+    if referer and page.startswith(entry.origin + "/"):
+        keys.append(Key("Referer", entry.origin + urlsplit(page).path, f"{why} (some systems check "
+                        "it; it holds your host: drop it if you keep the host in DAILYPLAN_BASE_URL)"))
     return keys
 
 

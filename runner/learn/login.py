@@ -54,6 +54,11 @@ def learn_login(m: mo.Moments, entries: list[Entry], out: Learned) -> None:
                          "using auth = \"cookie-secret\": copy the session cookie from your browser")
         _no_login(m, later, out)
         return
+    sent = str(fields.get(password) or "")
+    if re.fullmatch(r"[0-9a-fA-F]{32}|[0-9a-fA-F]{40}|[0-9a-fA-F]{64}|[A-Za-z0-9+/=]{100,}", sent):
+        out.notes.append(f"login: {entry.where} sends {password} hashed or encrypted by the page (not "
+                         "as typed); dailyplan sends the password as typed: if check says the login was "
+                         "refused, use auth = \"cookie-secret\"")
     if fields.kind == "multipart":
         out.notes.append(f"login: {entry.where} was sent as multipart/form-data; dailyplan sends a plain "
                          "form (post-form), which most servers take alike")

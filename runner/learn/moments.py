@@ -19,7 +19,11 @@ from runner.learn.page import HtmlRows, JsonRows, html_rows, json_rows, json_tex
 from runner.learn.values import form_fields, is_timestamp, json_body, looks_secret, parse_day
 
 PASSWORD_NAME = re.compile(r"pass|pwd|mima|密码", re.IGNORECASE)
-_MIN_PLAN = 8  # a submitted text shorter than this is a label or a search box, not a plan
+_MIN_PLAN = 8  # a submitted text shorter than this is a label or a search box, not a plan,
+_RANGE_START = re.compile(r"start|begin|from|since", re.IGNORECASE)
+_RANGE_END = re.compile(r"end|to\b|until|till", re.IGNORECASE)
+_STAMP = re.compile(r"creat|updat|modif|insert|time|_at$", re.IGNORECASE)
+_CJK = re.compile(r"[\u4e00-\u9fff]")  # unless it is Chinese: 开会 is a whole plan
 _TRACKING = re.compile(r"/(collect|track|beacon|analytics|sentry|log(ging)?|stat(s)?|report|metrics|"
                        r"telemetry|rum|gtag|hm\.gif)(/|$|\?)|/api/\d+/(store|envelope)/", re.IGNORECASE)
 _STATIC = re.compile(r"\.(css|js|mjs|map|png|jpe?g|gif|svg|ico|woff2?|ttf|eot|webp)$", re.IGNORECASE)
@@ -110,29 +114,39 @@ def find(entries: list[Entry]) -> Moments | None:
     submit = _submit(live, home)
     if submit is not None and login is not None and login.origin != submit.entry.origin:
         login, login_fields = _login(live, submit.entry.origin)
-    origin = (submit.entry if submit else histories[-1].entry if histories else login).origin \
-        if (submit or histories or login) else None
-    if origin is None:
+    anchor = submit.entry if submit else histories[-1].entry if histories else login
+    if anchor is None:
         return None
-    notes: list[str] = []
+    typed = str(submit.fields.get(submit.content_field)) if submit else ""
     own = [h for h in histories
-           if h.entry.origin == origin and (submit is None or h.entry is not submit.entry)]
+           if h.entry.origin == anchor.origin and (submit is None or h.entry is not submit.entry)]
     ranged = [h for h in own if _range_params(h.entry) >= 2]
     own = ranged or own  # an answer asked for one date is a team page, when a ranged one exists
-    typed = str(submit.fields.get(submit.content_field)) if submit else ""
+    history, notes = _pick_history(own, typed)
+    taken = {h.entry.index for h in own} | ({submit.entry.index} if submit else set())
+    return Moments(anchor.origin, login, login_fields, _login_page(live, login) if login else None,
+                   history, submit, _team(live, anchor.origin, taken, typed), notes)
+
+
+def _pick_history(own: list[History], typed: str) -> tuple[History | None, list[str]]:
+    """The person's own list: read by GET, quoting the submitted plan, with a range, the fullest."""
+    if not own:
+        return None, []
     history = max(own, key=lambda h: (h.entry.method == "GET", _shares(h.rows, typed),
-                                      _range_params(h.entry), len(h.rows.rows), h.entry.index)) \
-        if own else None
-    paths = {h.entry.path for h in own}
-    if len(paths) > 1 and history is not None:
-        others = ", ".join(f"{h.entry.index} ({h.entry.path})" for h in own if h is not history)
-        notes.append(f"history: several answers list plans by date (entries {others}); used "
-                     f"{history.entry.where}: if that is not the page of your own plans, set "
-                     "site.history_path")
-    page = _login_page(live, login) if login else None
-    taken = {e.entry.index for e in own} | ({submit.entry.index} if submit else set())
-    team = _team(live, origin, taken, typed)
-    return Moments(origin, login, login_fields, page, history, submit, team, notes)
+                                      _range_params(h.entry), len(h.rows.rows), h.entry.index))
+    if typed and isinstance(history.rows, JsonRows):  # read it again, knowing the text typed
+        again = json_rows(json_body(history.entry.text), typed)
+        history = History(history.entry, again) if again else history
+    notes = []
+    def where(h: History) -> str:
+        return fixed_path(h.entry, set(), params_of(h.entry))
+
+    if len({where(h) for h in own}) > 1:
+        others = ", ".join(f"entry {h.entry.index}: {where(h)}" for h in own if h.entry is not history.entry)
+        notes.append(f"history: other answers also list texts by date ({others}); used entry "
+                     f"{history.entry.index}: {where(history)}: if that is not the page of your own "
+                     "plans, set site.history_path")
+    return history, notes
 
 
 def _submit(entries: list[Entry], home: str | None) -> Submit | None:
@@ -146,11 +160,16 @@ def _submit(entries: list[Entry], home: str | None) -> Submit | None:
         dates = [k for k, v in fields.items if isinstance(v, str) and parse_day(v)]
         texts = [(len(v), k) for k, v in fields.items
                  if isinstance(v, str) and k not in dates and not looks_secret(v)
-                 and (len(v.strip()) >= _MIN_PLAN or "\n" in v.strip())]
+                 and (len(v.strip()) >= _MIN_PLAN or "\n" in v.strip() or _CJK.search(v))]
+        if _RANGE_START.search(" ".join(dates)) and _RANGE_END.search(" ".join(dates)):
+            continue  # a search between two dates, not a plan for one
         if dates and texts:
-            found.append(Submit(entry, fields, dates[0], max(texts)[1]))
-    own = [s for s in found if s.entry.origin == home]
-    return (own or found)[-1] if found else None
+            day = min(dates, key=lambda k: bool(_STAMP.search(k)))  # planDate before createTime
+            found.append(Submit(entry, fields, day, max(texts)[1]))
+    own = [s for s in found if s.entry.origin == home] or found
+    # the plan for the latest day (today's, not one filled in for a past day), the last one sent
+    return max(own, key=lambda s: (parse_day(str(s.fields.get(s.date_field)))[0],  # type: ignore[index]
+                                   s.entry.index)) if own else None
 
 
 def _password_inputs(entries: list[Entry]) -> set[str]:

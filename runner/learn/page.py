@@ -6,6 +6,7 @@ that picks every such row and nothing a runner would trip over (a header row, a 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -18,7 +19,8 @@ from runner.site.pages import element_text
 
 _SKIP = {"script", "style", "head", "title", "option", "select", "noscript", "template"}
 _MIN_TEXT = 4  # a plan row's text is at least this long; a date cell alone is not a plan
-_DATE_NAMES = ("date", "day", "time", "riqi")
+_DATE_NAMES = ("date", "day", "riqi")
+_RECORD_TIME = re.compile(r"creat|updat|modif|insert|submit|time|ts$|_at$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -177,9 +179,14 @@ def _pick_within(found: list[tuple[Tag, Tag, Tag]], which: int) -> str | None:
     return None
 
 
-def json_rows(data: Any) -> JsonRows | None:
-    """The list of plans in a JSON answer: the list of objects that each carry a date and a text."""
+def json_rows(data: Any, typed: str = "") -> JsonRows | None:
+    """The list of plans in a JSON answer: the list of objects that each carry a date and a text.
+
+    The date is the field named for a day rather than a record's creation time; the text is the
+    field holding a line of ``typed`` (the submitted plan) when one does, else the longest.
+    """
     best: JsonRows | None = None
+    mine = {line.strip() for line in typed.split("\n") if len(line.strip()) >= 4}
     for path, items in _lists(data, ""):
         rows = [i for i in items if isinstance(i, dict)]
         if not rows:
@@ -187,15 +194,18 @@ def json_rows(data: Any) -> JsonRows | None:
         date_keys = Counter(k for i in rows for k, v in _flat(i, "") if isinstance(v, str) and parse_day(v))
         if not date_keys:
             continue
-        date_key = max(date_keys, key=lambda k: (date_keys[k], any(n in k.lower() for n in _DATE_NAMES)))
+        date_key = max(date_keys, key=lambda k: (date_keys[k], any(n in k.lower() for n in _DATE_NAMES),
+                                                 not _RECORD_TIME.search(k)))
         lengths: Counter[str] = Counter()
+        holds: Counter[str] = Counter()
         for i in rows:
             for k, v in _flat(i, ""):
                 if isinstance(v, str) and k != date_key and not parse_day(v):
                     lengths[k] += len(v)
+                    holds[k] += bool(mine & {line.strip() for line in v.split("\n")})
         if not lengths:
             continue
-        content_key = lengths.most_common(1)[0][0]
+        content_key = max(lengths, key=lambda k: (holds[k], lengths[k]))
         found = tuple((parse_day(d)[0], str(c)) for i in rows  # type: ignore[index]
                       if isinstance(d := dict(_flat(i, "")).get(date_key), str) and parse_day(d)
                       and isinstance(c := dict(_flat(i, "")).get(content_key), str))

@@ -92,17 +92,25 @@ def _typed(literal: str, *, before: bool, after: bool) -> tuple[str, str, str]:
 
 
 def _template(pieces: tuple[str, ...]) -> str:
-    """Jinja2 that renders the same pieces; literal text is wrapped so braces stay literal."""
+    """Jinja2 that renders the same pieces; literal text is wrapped so braces stay literal, and
+    the previous plan with the heading just before it only shows when there is one."""
     out = ["{#- Written by `dailyplan learn` to reproduce the plan you submitted by hand. -#}\n"]
-    for piece in pieces:
-        if piece.startswith("date:"):
+    for i, piece in enumerate(pieces):
+        if piece in ("previous", "previous_full"):
+            heading = out.pop() if i > 0 and _is_literal(pieces[i - 1]) else ""
+            out.append("{% if " + piece + " %}" + heading + "{{ " + piece + " }}{% endif %}")
+        elif piece.startswith("date:"):
             out.append('{{ today.strftime("' + piece[5:] + '") }}')
         elif piece == "plan":
             out.append("{{ plan }}")
-        elif piece in ("previous", "previous_full"):
-            out.append("{{ " + piece + " }}")
-        elif any(mark in piece for mark in ("{{", "{%", "{#")):
-            out.append("{% raw %}" + piece + "{% endraw %}")
         else:
-            out.append(piece)
+            out.append(_literal(piece))
     return "".join(out) + "\n"
+
+
+def _is_literal(piece: str) -> bool:
+    return not piece.startswith("date:") and piece not in ("plan", "previous", "previous_full")
+
+
+def _literal(piece: str) -> str:
+    return "{% raw %}" + piece + "{% endraw %}" if any(m in piece for m in ("{{", "{%", "{#")) else piece

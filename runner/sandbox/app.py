@@ -61,6 +61,8 @@ class Faults:
     submit_refusal: str | None = None  # every submit is answered with these words, nothing stored
     success_body: bytes | None = None  # a stored plan is answered with these bytes, not "修改成功"
     # (a BOM before it, a JSON object, broken JSON: successes the runner must not call refusals)
+    success_redirect: str | None = None  # a stored plan is answered 303 to this path instead
+    # (post/redirect/get, as many web apps answer a saved form)
     team_page: str | None = None  # the team page answered with this HTML instead (a login form,
     # a permission page, a redesign without the entries)
     cookie_always: bool = False  # every answer sets a fresh session cookie, logged in or not
@@ -454,6 +456,8 @@ class Sandbox:
         self._store(user, day, content)
         if self.faults.success_body is not None:
             return _Answer(200, self.faults.success_body, "application/json; charset=utf-8")
+        if self.faults.success_redirect is not None:
+            return _html("", 303, {"Location": self.faults.success_redirect})
         return _json("修改成功")
 
     def _store(self, user: str, day: date, content: str) -> None:
@@ -562,8 +566,9 @@ class Sandbox:
 
     def _unauthenticated(self, headers: Message) -> _Answer:
         p = self.profile
-        if p.unauth == "401":
-            return self._shaped_json({"code": 401, "msg": "未登录或登录已过期"}, 401)
+        if p.unauth in ("401", "code-401"):  # the status, or a 200 whose body says it
+            return self._shaped_json({"code": 401, "msg": "未登录或登录已过期"},
+                                     401 if p.unauth == "401" else 200)
         if p.unauth == "login-page":
             return self._login_page(headers)
         return self._encoded(f'<a href="{p.unauth_location}">login</a>\n', "text/html", 302,

@@ -23,10 +23,11 @@ class Profile:
     username_param: str = "username"
     password_param: str = "password"
     csrf_field: str = ""  # a hidden input on GET login_path, rotated on login, needed on submit
+    login_page: str | None = None  # where the form is shown when it posts elsewhere (login_path)
     cookie_name: str = "session"  # "" for a token answered by the login
     token_field: str = ""  # dotted path of the token in the login answer
     # what a request without a session gets: "redirect" (302 to unauth_location), "login-page"
-    # (200 and the login form) or "401"
+    # (200 and the login form), "401", or "code-401" (200 and {"code": 401})
     unauth: str = "redirect"
     unauth_location: str = "/login"
     # pages, each a path with an optional fixed query the request must carry
@@ -102,6 +103,8 @@ def kind(profile: Profile, method: str, path: str, query: dict[str, list[str]]) 
         bare, fixed = split(configured)
         return bare == path and all(query.get(k) == [v] for k, v in fixed.items())
 
+    if profile.login_page and path == profile.login_page and method == "GET":
+        return "login-page"
     if profile.login_path and path == profile.login_path:
         return "login" if method == ("GET" if profile.login_method == "get" else "POST") else "login-page"
     if method == profile.submit_method and matches(profile.submit_path):

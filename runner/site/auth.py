@@ -40,12 +40,20 @@ def session_ended(site: Site, resp: requests.Response) -> bool:
         where = urljoin(resp.url or site.base_url + "/", resp.headers.get("Location", ""))
         target = urlsplit(where).path.rstrip("/")
         prefix = urlsplit(site.base_url).path.rstrip("/")
-        logins = {urlsplit(p).path.rstrip("/") for p in (site.login_path, site.api_login_path)}
+        logins = {urlsplit(p).path.rstrip("/")
+                  for p in (site.login_path, site.login_page_path, site.api_login_path)}
         # the login form's page is often not where it posts to (/login.jsp → /j_security_check,
         # or an SSO host): a path that names a login is one too
         return target in logins | {prefix + p for p in logins} or bool(LOGINISH.search(target))
     if resp.status_code == 200 and "json" not in resp.headers.get("Content-Type", ""):
         return is_login_page(page_text(resp))
+    if resp.status_code == 200:  # JSON APIs that always answer 200 say it in the body: {"code": 401}
+        try:
+            body = json.loads(page_text(resp))
+        except ValueError:
+            return False
+        return isinstance(body, dict) and any(
+            str(body.get(key)) == "401" for key in ("code", "status", "errcode", "errCode"))
     return False
 
 
@@ -117,12 +125,13 @@ def log_in(site: Site, transport: Transport, username: str, secret: Secret) -> s
 
 
 def _csrf_from_login_page(site: Site, transport: Transport) -> str:
-    bare = urlsplit(site.login_path).path
-    resp = transport.send("GET", bare, params=urlsplit(site.login_path).query or None)
+    bare = urlsplit(site.login_page_path).path
+    resp = transport.send("GET", bare, params=urlsplit(site.login_page_path).query or None)
     if resp.status_code >= 500:
         raise NetworkError(f"{transport.host} answered {resp.status_code} to GET {bare}")
     if resp.status_code >= 400:
-        raise Rejected(f"{transport.host} answered {resp.status_code} to GET {bare}; check site.login_path")
+        raise Rejected(f"{transport.host} answered {resp.status_code} to GET {bare}; "
+                       "check site.login_page_path (or site.login_path)")
     value = (hidden_value(page_text(resp), site.csrf_field)
              or cookie_value(transport.session.cookies, site.csrf_field))
     if value is None:

@@ -156,7 +156,8 @@ class SiteClient:
         if auth and resp.is_redirect:
             elsewhere = urlsplit(resp.headers.get("Location", "")).path or "?"  # never the query
             raise Rejected(f"{self._host} redirected {method} {path} to {elsewhere}; if that is "
-                           "your system's login page, set site.login_path to it")
+                           "your system's login page, set site.login_path to it",
+                           f"a redirect to {elsewhere}")
         if resp.status_code >= 500:
             raise NetworkError(f"{self._host} answered {resp.status_code} to {method} {path}")
         if 400 <= resp.status_code < 500:

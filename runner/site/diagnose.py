@@ -130,7 +130,10 @@ def _login_misfit(site: Site, client: SiteClient, secret: Secret, last: _Exchang
     resp, text = last.resp, page_text(last.resp)
     where = f"login: {last.method} {last.path} answered {resp.status_code}"
     if resp.status_code in (404, 410):
-        return f"{where}: set site.{'login_path' if site.csrf_field and last.method == 'GET' else key}"
+        if site.csrf_field and last.method == "GET":
+            page_key = "login_page_path" if site.login_page_path != site.login_path else "login_path"
+            return f"{where}: set site.{page_key}"
+        return f"{where}: set site.{key}"
     if isinstance(exc, SiteChanged):  # the CSRF field is not on the login page
         names = [i.get("name") for i in soup(text).find_all("input", type="hidden")]
         found = f"hidden inputs: {', '.join(n for n in names if n)}" if any(names) else "no hidden input"

@@ -132,7 +132,7 @@ class Transport:
 
     def _once(self, method: str, path: str, what: str, retryer: Retrying,
               **kwargs: Any) -> requests.Response:
-        """One try: headers within the connect and read timeouts, the body within the total."""
+        """One try: the whole exchange, connect to last byte, within ``site.timeout`` (or less)."""
         budget = self.timeout
         if self.deadline is not None:
             if self.deadline.passed():
@@ -166,7 +166,7 @@ class Transport:
             if self.deadline is not None:
                 room = min(room, self.deadline.remaining())
             if wait is not None and wait > room:
-                raise NetworkError(f"{self.host} asked to wait {wait:g} s before {what} (429 "
+                raise NetworkError(f"{self.host} asked to wait {wait:.0f} s before {what} (429 "
                                    f"Retry-After), longer than this run can wait ({max(room, 0):.0f} s)")
             raise _Transient(429, wait)
         if resp.status_code in TRANSIENT_STATUSES:

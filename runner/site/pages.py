@@ -13,14 +13,14 @@ import codecs
 import json
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from runner.config import Site
 from runner.errors import SiteChanged
 
-# 2026-11-20, 2026/11/20, 2026.11.20, 2026年11月20日, 20261120; a time may follow, nothing may precede
-_DAY = re.compile(r"\s*(\d{4})(?:[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})日?|(\d{2})(\d{2}))(?![\d])")
+# 2026-11-20, 2026/11/20, 2026.11.20, 2026年11月20日, 20261120; words or a time may surround it
+_DAY = re.compile(r"(?<!\d)(\d{4})(?:[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})日?|(\d{2})(\d{2}))(?!\d)")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # a valid pair is one code point after decoding
 _HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
@@ -59,15 +59,32 @@ def decode_page(body: bytes, content_type: str = "") -> str:
 
 
 def parse_day(text: str) -> date | None:
-    """A date in any of the common written forms, with or without a time after it; else None."""
-    match = _DAY.match(text or "")
-    if not match:
+    """The first date in any of the common written forms (``日期：2026/11/20 09:30`` too); else None."""
+    for match in _DAY.finditer(text or ""):
+        year, month, day = match.group(1), match.group(2) or match.group(4), match.group(3) or match.group(5)
+        try:
+            return date(int(year), int(month), int(day))
+        except ValueError:
+            continue
+    return None
+
+
+def epoch_day(text: str) -> date | None:
+    """A date written as a Unix time, as Java JSON APIs do (``1795104000000``, milliseconds).
+
+    A date-only field holds midnight where the system runs: China's midnight first (the tool's
+    home; a midnight there is 16:00 UTC the day before), then UTC's; any other time of day is read
+    in China's time.
+    """
+    if not re.fullmatch(r"\d{10}|\d{13}", text.strip()):
         return None
-    year, month, day = match.group(1), match.group(2) or match.group(4), match.group(3) or match.group(5)
-    try:
-        return date(int(year), int(month), int(day))
-    except ValueError:
-        return None
+    seconds = int(text.strip()) / (1000 if len(text.strip()) == 13 else 1)
+    moment = datetime.fromtimestamp(seconds, UTC)
+    for offset in (timedelta(hours=8), timedelta(0)):
+        local = moment + offset
+        if (local.hour, local.minute, local.second) == (0, 0, 0):
+            return local.date()
+    return (moment + timedelta(hours=8)).date()
 
 
 def format_day(day: date, site: Site) -> str:
@@ -105,10 +122,15 @@ def element_text(element: Any) -> str:
 
 
 def is_login_page(html: str) -> bool:
-    """A page holding a password field: many systems answer an ended session with the login form."""
+    """A login form: many systems answer an ended session with the login page itself.
+
+    That is a page with one password field. A change-password dialog that some systems put on
+    every page has two or three (old, new, again), so such a system's plan pages are not taken for
+    the login page.
+    """
     if "password" not in html.lower():
         return False
-    return soup(html).select_one('input[type="password" i]') is not None
+    return len(soup(html).select('input[type="password" i]')) == 1
 
 
 def hidden_value(html: str, name: str) -> str | None:
@@ -234,7 +256,7 @@ def _json_history(text: str, site: Site) -> list[Row]:
         content = field_text(item, site.history_content_field)
         if not day_text and not content.strip():
             continue
-        day = parse_day(day_text)
+        day = epoch_day(day_text) or parse_day(day_text)
         if day is None:
             fields_seen = ", ".join(map(str, item))[:120]
             raise SiteChanged(f"a history item has no readable date in {site.history_date_field!r} "
