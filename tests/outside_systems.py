@@ -17,6 +17,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -35,6 +36,7 @@ class System:
     url: str = ""
     echo: str = ""  # a failure path: text to put into every error page (e.g. the private host)
     busy_single_day: bool = False  # a read of one day alone answers an error page without the table
+    crash_submit: bool = False  # the submit answers 500 with a Java stack trace quoting ``echo``
 
     def respond(self, method: str, path: str, query: dict[str, str], headers: Any, body: bytes) -> Answer:
         raise NotImplementedError
@@ -66,9 +68,10 @@ class JavaOA(System):
                 sid = self.new_session(form["uid"])
                 return 302, {"Location": "/oa/index.do", "Set-Cookie": f"JSESSIONID={sid}; Path=/; HttpOnly"}, b""
             # the login page again, echoing what was typed (a real failure path)
+            typed = {k: escape(form.get(k, ""), quote=True) for k in ("uid", "pwd")}
             page = (f'<html><head><title>统一身份认证</title></head><body><p>用户名或密码错误 {self.echo}</p>'
-                    f'<form method="post"><input name="uid" value="{form.get("uid", "")}">'
-                    f'<input type="password" name="pwd" value="{form.get("pwd", "")}"></form></body></html>')
+                    f'<form method="post"><input name="uid" value="{typed["uid"]}">'
+                    f'<input type="password" name="pwd" value="{typed["pwd"]}"></form></body></html>')
             return 200, {"Content-Type": "text/html; charset=utf-8"}, page.encode()
         user = self.session_user(headers, "JSESSIONID")
         if user is None:
@@ -96,6 +99,11 @@ class JavaOA(System):
         if path == "/oa/plan.do" and query.get("method") == "save" and method == "PUT":
             self.log.append(("submit", method, path))
             sent = json.loads(body)
+            if self.crash_submit:
+                trace = (f"<html><head><title>HTTP Status 500 – Internal Server Error</title></head><body>"
+                         f"<h1>HTTP Status 500</h1><pre>java.lang.IllegalStateException: {self.echo}\n"
+                         f"\tat com.oa.PlanAction.save(PlanAction.java:88)</pre></body></html>")
+                return 500, {"Content-Type": "text/html;charset=UTF-8"}, trace.encode()
             if sent.get("formId") != 7:
                 return 200, {"Content-Type": "application/json"}, json.dumps(
                     {"code": 500, "msg": f"formId required {self.echo}"}).encode()
@@ -213,3 +221,68 @@ def serve(system: System) -> Callable[[], None]:
         server.shutdown()
         server.server_close()
     return stop
+
+
+# Each system configured from the README's [site] table alone.
+SITES: dict[str, tuple[type[System], str]] = {
+    "java-oa": (JavaOA, '''auth = "cookie"
+login_method = "post-form"
+login_path = "/sso/login.do"
+username_param = "uid"
+password_param = "pwd"
+cookie_name = "JSESSIONID"
+history_path = "/oa/plan.do?method=list"
+submit_path = "/oa/plan.do?method=save"
+start_param = "from"
+end_param = "to"
+date_format = "%Y/%m/%d"
+submit_method = "PUT"
+submit_format = "json"
+date_param = "day"
+content_param = "text"
+success_field = "code"
+success_value = 200
+content_encoding = "plain"
+row_selector = "tr.row"
+row_date_selector = "td.when"
+row_content_selector = "textarea"
+[site.submit_fields]
+formId = 7
+'''),
+    "gbk-asp": (GbkAsp, '''login_path = "/login.asp"
+username_param = "user"
+password_param = "pass"
+cookie_name = "ASPSESSIONID"
+history_path = "/plan/list.asp"
+submit_path = "/plan/save.asp"
+start_param = "start"
+end_param = "end"
+date_param = "rq"
+content_param = "nr"
+form_charset = "gbk"
+success_text = "保存成功"
+content_encoding = "plain"
+row_selector = "table#list tr"
+row_date_selector = "td.day"
+row_content_selector = "td.txt"
+'''),
+    "json-rows": (JsonRows, '''auth = "bearer"
+api_login_path = "/api/v2/auth"
+username_param = "account"
+password_param = "secret"
+token_field = "result.accessToken"
+plan_path = "/api/v2/plans"
+start_param = "begin"
+end_param = "end"
+date_format = "%Y%m%d"
+submit_format = "json"
+date_param = "workDate"
+content_param = "content"
+success_field = "success"
+success_value = true
+history_format = "json"
+history_items = "result.rows"
+history_date_field = "workDate"
+history_content_field = "detail.text"
+'''),
+}

@@ -15,73 +15,10 @@ import pytest
 
 from runner.cli import main
 from runner.workday import today_in
-from tests.outside_systems import GbkAsp, JavaOA, JsonRows, System, serve
+from tests.outside_systems import SITES, JavaOA, System, serve
 
 PASSWORD = "Pw-7&x?z"
 USER = "wangfang"
-
-SITES: dict[str, tuple[type[System], str]] = {
-    "java-oa": (JavaOA, '''auth = "cookie"
-login_method = "post-form"
-login_path = "/sso/login.do"
-username_param = "uid"
-password_param = "pwd"
-cookie_name = "JSESSIONID"
-history_path = "/oa/plan.do?method=list"
-submit_path = "/oa/plan.do?method=save"
-start_param = "from"
-end_param = "to"
-date_format = "%Y/%m/%d"
-submit_method = "PUT"
-submit_format = "json"
-date_param = "day"
-content_param = "text"
-success_field = "code"
-success_value = 200
-content_encoding = "plain"
-row_selector = "tr.row"
-row_date_selector = "td.when"
-row_content_selector = "textarea"
-[site.submit_fields]
-formId = 7
-'''),
-    "gbk-asp": (GbkAsp, '''login_path = "/login.asp"
-username_param = "user"
-password_param = "pass"
-cookie_name = "ASPSESSIONID"
-history_path = "/plan/list.asp"
-submit_path = "/plan/save.asp"
-start_param = "start"
-end_param = "end"
-date_param = "rq"
-content_param = "nr"
-form_charset = "gbk"
-success_text = "保存成功"
-content_encoding = "plain"
-row_selector = "table#list tr"
-row_date_selector = "td.day"
-row_content_selector = "td.txt"
-'''),
-    "json-rows": (JsonRows, '''auth = "bearer"
-api_login_path = "/api/v2/auth"
-username_param = "account"
-password_param = "secret"
-token_field = "result.accessToken"
-plan_path = "/api/v2/plans"
-start_param = "begin"
-end_param = "end"
-date_format = "%Y%m%d"
-submit_format = "json"
-date_param = "workDate"
-content_param = "content"
-success_field = "success"
-success_value = true
-history_format = "json"
-history_items = "result.rows"
-history_date_field = "workDate"
-history_content_field = "detail.text"
-'''),
-}
 
 PREVIOUS = "2026.11.19\n修复登录 bug\n联调导出\n\n2026.11.18\n旧的计划"
 
