@@ -206,7 +206,7 @@ def _file_plan(config: Config, account: Account, opts: Options, client: SiteClie
             alone = "" if previous else (f"; no earlier plan in the last {config.site.lookback_days} "
                                          "days, so none was quoted")
             return Outcome(Status.SUBMITTED, None, f"{how} and read back{again}{alone}",
-                           previous_date, text, warning=_unexpected_success(refused))
+                           previous_date, text, warning=_unexpected_success(refused, config))
         if refused is not None:  # a no, and the read-back agrees: never resubmitted
             found = "no plan" if stored is None else "a different plan"
             raise Rejected(f"{refused}; reading {day} back shows {found} there", refused.answer)
@@ -231,12 +231,14 @@ def _submit(client: SiteClient, day: date, text: str, stop: threading.Event) -> 
     return None
 
 
-def _unexpected_success(refused: Rejected | None) -> str | None:
+def _unexpected_success(refused: Rejected | None, config: Config) -> str | None:
     if refused is None:
         return None
+    setting = ("site.success_field and site.success_value to match it" if config.site.success_field
+               else "site.success_text to it (or site.success_field for a JSON answer)")
     return (f"the site answered the submit with {refused.answer} instead of the success answer, "
             "yet the plan reads back identical, so it counts as submitted; if that answer means "
-            "success on your system, set site.success_text to it")
+            f"success on your system, set {setting}")
 
 
 def exact_day(rows: list[Row], day: date) -> list[Row]:

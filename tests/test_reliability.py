@@ -431,7 +431,8 @@ def test_unexpected_success_answer_is_checked_by_reading_back(h: Harness, body: 
     for warning in warnings:
         assert warning.startswith("warning: the site answered the submit with ") and warning.endswith(
             "instead of the success answer, yet the plan reads back identical, so it counts as "
-            "submitted; if that answer means success on your system, set site.success_text to it")
+            "submitted; if that answer means success on your system, set site.success_text to it (or "
+            "site.success_field for a JSON answer)")
     assert submits(h.sb) == 1
 
 
@@ -839,3 +840,18 @@ def test_login_url_never_printed(h: Harness) -> None:
     assert (o.code, o.account["reason"]) == (1, "network")
     assert o.account["message"] == "could not connect to 127.0.0.1 for GET /login (4 tries)"
     assert "password=" not in o.out + o.err
+
+
+def test_the_unexpected_success_warning_names_the_setting_that_decides() -> None:
+    from runner.config import Config, Site, Workday
+    from runner.errors import Rejected
+    from runner.pipeline import _unexpected_success
+
+    refused = Rejected("refused", '{"code": 0}')
+    by_field = Config(Site(base_url="http://x", success_field="code", success_value=200), Workday(), ())
+    by_text = Config(Site(base_url="http://x"), Workday(), ())
+    assert _unexpected_success(None, by_text) is None
+    assert (_unexpected_success(refused, by_field) or "").endswith(
+        "set site.success_field and site.success_value to match it")
+    assert (_unexpected_success(refused, by_text) or "").endswith(
+        "set site.success_text to it (or site.success_field for a JSON answer)")
