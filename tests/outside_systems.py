@@ -16,13 +16,14 @@ import secrets
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 Answer = tuple[int, dict[str, str], bytes]
+CHINA = timezone(timedelta(hours=8))
 
 
 @dataclass
@@ -149,7 +150,22 @@ class GbkAsp(System):
 
 
 class JsonRows(System):
-    """JSON login at /api/v2/auth → ``result.accessToken``; history at ``result.rows``, 20261120 dates."""
+    """JSON login at /api/v2/auth → ``result.accessToken``; history at ``result.rows``, 20261120 dates.
+
+    ``dates`` picks how the history writes a day: ``compact`` (20261120), ``jackson`` (Spring's
+    default for a java.util.Date at midnight in China: ``2026-11-19T16:00:00.000+00:00``) or
+    ``epoch-ms`` (fastjson's default: ``1795104000000``).
+    """
+
+    dates = "compact"
+
+    def written(self, day: date) -> Any:
+        midnight = datetime(day.year, day.month, day.day, tzinfo=CHINA)
+        if self.dates == "jackson":
+            return midnight.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000+00:00")
+        if self.dates == "epoch-ms":
+            return int(midnight.timestamp() * 1000)
+        return f"{day:%Y%m%d}"
 
     def respond(self, method: str, path: str, query: dict[str, str], headers: Any, body: bytes) -> Answer:
         if path == "/api/v2/auth" and method == "POST":
@@ -170,7 +186,7 @@ class JsonRows(System):
         if path == "/api/v2/plans" and method == "GET":
             self.log.append(("history", method, path))
             start, end = _parse_day(query["begin"], "%Y%m%d"), _parse_day(query["end"], "%Y%m%d")
-            rows = [{"workDate": f"{d:%Y%m%d}", "detail": {"text": mine[d]}}
+            rows = [{"workDate": self.written(d), "detail": {"text": mine[d]}}
                     for d in sorted(mine, reverse=True) if start <= d <= end]
             return 200, {"Content-Type": "application/json"}, json.dumps(
                 {"success": True, "result": {"total": len(rows), "rows": rows}}, ensure_ascii=False).encode()

@@ -15,7 +15,7 @@ import pytest
 
 from runner.cli import main
 from runner.workday import today_in
-from tests.outside_systems import SITES, JavaOA, System, serve
+from tests.outside_systems import SITES, JavaOA, JsonRows, System, serve
 
 PASSWORD = "Pw-7&x?z"
 USER = "wangfang"
@@ -136,3 +136,27 @@ def test_no_plan_at_all_in_the_lookback_is_site_changed_not_a_blind_submit(
     code, account, said = run(config, "2026-11-20")
     assert (code, account["reason"]) == (1, "site-changed"), said
     assert "submit" not in kinds(system)
+
+
+@pytest.mark.parametrize("dates", ["jackson", "epoch-ms"])
+def test_a_json_history_writing_days_as_moments_is_read_in_china_time(
+        dates: str, tmp_path: Path) -> None:
+    """Found from outside: Spring's Jackson writes a plan dated 2026-11-20 (midnight in China) as
+    ``2026-11-19T16:00:00.000+00:00``; read by its first ten characters it was the 19th, so today's
+    plan was never found and nothing could be filed (site-changed). A time with an offset is now
+    read as a moment, as a Unix time already was."""
+    system = JsonRows(users={USER: PASSWORD})
+    system.dates = dates
+    system.plans[USER] = {date(2026, 11, 19): PREVIOUS}
+    stop = serve(system)
+    try:
+        config = tmp_path / "dailyplan.toml"
+        config.write_text(f'[site]\nbase_url = "{system.url}"\n{SITES["json-rows"][1]}\n'
+                          f'[[accounts]]\nid = "wang"\nusername = "{USER}"\nplan = "继续重构支付接口"\n',
+                          encoding="utf-8")
+        code, account, said = run(config, "2026-11-20")
+        assert (code, account["status"], account["previous_date"]) == (0, "submitted", "2026-11-19"), said
+        code, account, said = run(config, "2026-11-20")
+        assert (code, account["status"], account["reason"]) == (0, "skipped", "already-submitted"), said
+    finally:
+        stop()

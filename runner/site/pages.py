@@ -58,8 +58,22 @@ def decode_page(body: bytes, content_type: str = "") -> str:
     return body.decode(codec, errors="replace")
 
 
+_WITH_OFFSET = re.compile(r"(?<!\d)\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?"
+                          r"(?:Z|[+-]\d{2}:?\d{2})(?![\d:])")
+
+
 def parse_day(text: str) -> date | None:
-    """The first date in any of the common written forms (``日期：2026/11/20 09:30`` too); else None."""
+    """The first date in any of the common written forms (``日期：2026/11/20 09:30`` too); else None.
+
+    A time with an explicit offset is a moment, not a wall-clock date: Jackson writes a plan dated
+    2026-11-20 (midnight in China) as ``2026-11-19T16:00:00.000+00:00``, so it is read as
+    ``epoch_day`` reads a Unix time, never by its first ten characters.
+    """
+    if (stamped := _WITH_OFFSET.search(text or "")) is not None:
+        try:
+            return _moment_day(datetime.fromisoformat(stamped.group(0).replace("Z", "+00:00")))
+        except ValueError:
+            pass
     for match in _DAY.finditer(text or ""):
         year, month, day = match.group(1), match.group(2) or match.group(4), match.group(3) or match.group(5)
         try:
@@ -79,7 +93,12 @@ def epoch_day(text: str) -> date | None:
     if not re.fullmatch(r"\d{10}|\d{13}", text.strip()):
         return None
     seconds = int(text.strip()) / (1000 if len(text.strip()) == 13 else 1)
-    moment = datetime.fromtimestamp(seconds, UTC)
+    return _moment_day(datetime.fromtimestamp(seconds, UTC))
+
+
+def _moment_day(moment: datetime) -> date:
+    """The day a moment stands for: China's midnight first, then UTC's, else China's date."""
+    moment = moment.astimezone(UTC)
     for offset in (timedelta(hours=8), timedelta(0)):
         local = moment + offset
         if (local.hour, local.minute, local.second) == (0, 0, 0):
