@@ -194,18 +194,24 @@ def _accounts(v: _Validator, raw: Any, base: Path) -> tuple[Account, ...]:
     if not isinstance(raw, list) or not all(isinstance(a, dict) for a in raw):
         raise v.error("accounts must be an array of tables: write each one as [[accounts]]")
     accounts: list[Account] = []
-    seen: set[str] = set()
+    seen: dict[str, str] = {}  # secret suffix → the id that took it
     for i, item in enumerate(raw):
         where = f"accounts[{i}]."
         v.keys(item, where, {"id", "username", "plan", "template", "github", "leave"})
         account_id = v.string(item, "id", where)
         if not account_id.strip():
             raise v.error(f"{where}id is empty; give each account a short name such as 'alice'")
+        secret = secret_variable(SecretKind.PASSWORD, account_id)
+        if not re.search(r"[A-Za-z0-9]", account_id):  # '王芳' would be DAILYPLAN_PASSWORD___
+            raise v.error(f"{where}id {account_id!r} has no letter or digit to name its secret "
+                          f"({secret}); use ASCII letters and digits, such as 'wangfang'")
         suffix = env_suffix(account_id)
         if suffix in seen:
-            raise v.error(f"{where}id {account_id!r} is used twice (ids name the secrets, "
-                          f"{secret_variable(SecretKind.PASSWORD, account_id)}); make each id unique")
-        seen.add(suffix)
+            twice = ("is used twice" if seen[suffix] == account_id
+                     else f"names the same secret as {seen[suffix]!r}")
+            raise v.error(f"{where}id {account_id!r} {twice} (ids name the secrets, {secret}); "
+                          "make each id unique")
+        seen[suffix] = account_id
         where = f"accounts[{i}] ({account_id})."
         template = v.string(item, "template", where, default="")
         template_path = (base / template) if template else DEFAULT_TEMPLATE

@@ -137,3 +137,19 @@ def test_debug_keeps_the_exit_code_and_redacts_the_traceback(
     assert code == 1
     assert "Traceback" in err and SECRET not in err
     assert err.splitlines()[-1] == "error: unexpected RuntimeError; rerun with --debug and report it"
+
+
+@pytest.mark.parametrize(("ids", "line"), [
+    (["王芳"], "accounts[0].id '王芳' has no letter or digit to name its secret (DAILYPLAN_PASSWORD___); "
+              "use ASCII letters and digits, such as 'wangfang'"),
+    (["li.lei", "li-lei"], "accounts[1].id 'li-lei' names the same secret as 'li.lei' (ids name the "
+                           "secrets, DAILYPLAN_PASSWORD_LI_LEI); make each id unique"),
+])
+def test_an_id_that_cannot_name_its_own_secret_is_refused(
+        alice: Sandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str], ids: list[str], line: str) -> None:
+    """Found from outside: an account id in Chinese made the secret DAILYPLAN_PASSWORD___ (and two
+    such ids of one length collided as 'used twice'); 'li.lei' and 'li-lei' were 'used twice' too."""
+    path = config(tmp_path, alice, "".join(account(i, "alice-login") for i in ids))
+    code, lines = run(capsys, ["run", "--config", path, "--date", "2026-11-20"], {"DAILYPLAN_PASSWORD___": SECRET})
+    assert (code, lines) == (2, [f"error: {path}: {line}"])
+    assert alice.log == []

@@ -21,7 +21,7 @@ from runner.deadline import Deadline
 from runner.errors import AuthError, NetworkError, Rejected, SiteChanged
 from runner.site.auth import cookie_value, ended_message, jwt_expiry, log_in, page_text, session_ended
 from runner.site.http import Transport
-from runner.site.pages import Row, count_team_plans, format_day, hidden_value, parse_history
+from runner.site.pages import Row, count_team_plans, format_day, hidden_value, parse_history, row_container
 from runner.site.quote import quote_answer
 from runner.site.shapes import submit_request, succeeded, with_query
 
@@ -55,6 +55,7 @@ class SiteClient:
         self._proven = False  # an authenticated answer came back this run: the login works
         self._logins = 0
         self._csrf: str | None = None
+        self._rows_in: str | None = None  # where the history's rows were found (pages.row_container)
         self._host = self.transport.host
 
     @property
@@ -79,7 +80,11 @@ class SiteClient:
         site = self.site
         resp = self._send("GET", site.history_path, params={
             site.start_param: format_day(first, site), site.end_param: format_day(last, site)})
-        return parse_history(self._page(resp), site)
+        page = self._page(resp)
+        rows = parse_history(page, site, self._rows_in)
+        if self._rows_in is None and site.history_format == "html":
+            self._rows_in = row_container(page, site)  # where an empty answer must still have its table
+        return rows
 
     def team_count(self, day: date) -> int:
         site = self.site

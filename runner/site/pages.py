@@ -58,8 +58,22 @@ def decode_page(body: bytes, content_type: str = "") -> str:
     return body.decode(codec, errors="replace")
 
 
+_WITH_OFFSET = re.compile(r"(?<!\d)\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?"
+                          r"(?:Z|[+-]\d{2}:?\d{2})(?![\d:])")
+
+
 def parse_day(text: str) -> date | None:
-    """The first date in any of the common written forms (``日期：2026/11/20 09:30`` too); else None."""
+    """The first date in any of the common written forms (``日期：2026/11/20 09:30`` too); else None.
+
+    A time with an explicit offset is a moment, not a wall-clock date: Jackson writes a plan dated
+    2026-11-20 (midnight in China) as ``2026-11-19T16:00:00.000+00:00``, so it is read as
+    ``epoch_day`` reads a Unix time, never by its first ten characters.
+    """
+    if (stamped := _WITH_OFFSET.search(text or "")) is not None:
+        try:
+            return _moment_day(datetime.fromisoformat(stamped.group(0).replace("Z", "+00:00")))
+        except ValueError:
+            pass
     for match in _DAY.finditer(text or ""):
         year, month, day = match.group(1), match.group(2) or match.group(4), match.group(3) or match.group(5)
         try:
@@ -79,7 +93,12 @@ def epoch_day(text: str) -> date | None:
     if not re.fullmatch(r"\d{10}|\d{13}", text.strip()):
         return None
     seconds = int(text.strip()) / (1000 if len(text.strip()) == 13 else 1)
-    moment = datetime.fromtimestamp(seconds, UTC)
+    return _moment_day(datetime.fromtimestamp(seconds, UTC))
+
+
+def _moment_day(moment: datetime) -> date:
+    """The day a moment stands for: China's midnight first, then UTC's, else China's date."""
+    moment = moment.astimezone(UTC)
     for offset in (timedelta(hours=8), timedelta(0)):
         local = moment + offset
         if (local.hour, local.minute, local.second) == (0, 0, 0):
@@ -145,8 +164,37 @@ def hidden_value(html: str, name: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _html_history(html: str, site: Site) -> list[Row]:
-    rows = soup(html).select(site.row_selector)
+_PLAIN_NAME = re.compile(r"^[A-Za-z_][\w-]*$")
+
+
+def row_container(html: str, site: Site) -> str | None:
+    """Where the history's rows sit on this page (``html > body > table#plans``), as a selector.
+
+    Many systems show a day without a plan as an empty table, with no row at all. Zero rows is
+    believed only on a page that still has the place where this run's earlier read found rows;
+    a page without it (an error page, a redesign) stays ``SiteChanged``, never 'no plan yet'.
+    """
+    row = soup(html).select_one(site.row_selector)
+    if row is None:
+        return None
+    steps = []
+    for element in [row.parent, *row.parent.parents] if row.parent else []:
+        if element.name in (None, "[document]"):
+            break
+        step = element.name
+        ident = element.get("id")
+        if isinstance(ident, str) and _PLAIN_NAME.match(ident):
+            step += f"#{ident}"
+        step += "".join(f".{c}" for c in element.get("class") or [] if _PLAIN_NAME.match(c))
+        steps.append(step)
+    return " > ".join(reversed(steps)) or None
+
+
+def _html_history(html: str, site: Site, rows_in: str | None = None) -> list[Row]:
+    page = soup(html)
+    rows = page.select(site.row_selector)
+    if not rows and rows_in and page.select_one(rows_in) is not None:
+        return []  # the same table as before, empty: no plan in this range
     if not rows:
         raise SiteChanged(
             f"the history page has no '{site.row_selector}' rows (expected one per plan, each "
@@ -240,14 +288,15 @@ def _json_history(text: str, site: Site) -> list[Row]:
 # ---------------------------------------------------------------------------- the two pages
 
 
-def parse_history(page: str, site: Site) -> list[Row]:
+def parse_history(page: str, site: Site, rows_in: str | None = None) -> list[Row]:
     """Plans on the history page, newest first; SiteChanged rather than a guess.
 
     Text from the site is data: a lone surrogate (``\\ud800`` in JSON escapes, from an old
     editor or a cut emoji) becomes U+FFFD here, so it can never fail an account when the previous
     plan is quoted and encoded for the submit.
     """
-    plans = _json_history(page, site) if site.history_format == "json" else _html_history(page, site)
+    plans = (_json_history(page, site) if site.history_format == "json"
+             else _html_history(page, site, rows_in))
     plans = [Row(r.day, _LONE_SURROGATE.sub("\ufffd", r.text)) for r in plans]
     plans.sort(key=lambda r: r.day, reverse=True)
     return plans
