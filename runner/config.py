@@ -110,7 +110,7 @@ def locate(path: str | None, inputs: Inputs) -> tuple[str, str, Path]:
     path = path or inputs.config_file
     if path:
         file = Path(path)
-        if not file.is_file():
+        if not _is_file(file):
             raise UsageError(f"config file {path} not found; check --config / DAILYPLAN_CONFIG_FILE")
         return _read(file), str(file), file.resolve().parent
     if inputs.config_text:
@@ -122,6 +122,13 @@ def locate(path: str | None, inputs: Inputs) -> tuple[str, str, Path]:
             "pass --config FILE, or set DAILYPLAN_CONFIG"
         )
     return _read(file), str(file), Path.cwd()
+
+
+def _is_file(file: Path) -> bool:
+    try:
+        return file.is_file()
+    except (OSError, ValueError):  # a name too long for the system, a NUL byte
+        return False
 
 
 def _read(file: Path) -> str:

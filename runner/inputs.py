@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -20,112 +19,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from runner import envvalues as ev
+from runner.envvalues import strip_bom
 from runner.errors import UsageError
 
-BOM = "\ufeff"
 SECRET_PREFIXES = ("DAILYPLAN_PASSWORD", "DAILYPLAN_TOKEN", "DAILYPLAN_COOKIE")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_TRUE, _FALSE = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
-_UNITS = {"": 1.0, "s": 1.0, "m": 60.0, "h": 3600.0}
-OUTCOMES = ("success", "failure", "cancelled", "skipped")
-
-
-def strip_bom(text: str) -> str:
-    """A config saved by Windows Notepad starts with a BOM that TOML would call a syntax error."""
-    return text[1:] if text.startswith(BOM) else text
-
-
-# ---------------------------------------------------------------------------- parsers
-# Each takes the raw text and returns the value, or raises ValueError saying what is allowed.
-
-
-def _text(raw: str) -> str:
-    return raw.strip()
-
-
-def _flag(raw: str) -> bool:
-    value = raw.strip().lower()
-    if value not in _TRUE + _FALSE:
-        raise ValueError("use true or false (also 1/0, yes/no, on/off)")
-    return value in _TRUE
-
-
-def _day(raw: str) -> date | None:
-    if not raw.strip():
-        return None
-    try:
-        return date.fromisoformat(raw.strip())
-    except ValueError:
-        raise ValueError("use a date as YYYY-MM-DD, e.g. 2026-11-20") from None
-
-
-def _ids(raw: str) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(raw.replace(",", " ").split()))
-
-
-def _seconds(raw: str) -> float:
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smh]?)\s*", raw.lower())
-    value = float(match.group(1)) * _UNITS[match.group(2)] if match else math.nan
-    if not math.isfinite(value):
-        raise ValueError("use a number of seconds such as 300, or 5m")
-    return value
-
-
-def _outcome(raw: str) -> str:
-    value = raw.strip().lower()
-    if value and value not in OUTCOMES:
-        raise ValueError(f"use one of {', '.join(OUTCOMES)} (the run job's result)")
-    return value
-
-
-def _label(raw: str) -> str:
-    value = raw.strip()
-    if len(value) > 50 or "," in value:
-        raise ValueError("use a GitHub label name of at most 50 characters, without commas")
-    return value
-
-
-def _repository(raw: str) -> str:
-    value = raw.strip()
-    if value and not re.fullmatch(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+", value):
-        raise ValueError("use owner/name, as Actions sets it")
-    return value
-
-
-def _url(raw: str) -> str:
-    value = raw.strip().rstrip("/")
-    if value and not re.fullmatch(r"https?://[^\s/]+(/\S*)?", value):
-        raise ValueError("use an http(s) URL such as https://api.github.com")
-    return value
-
-
-def _run_id(raw: str) -> str:
-    value = raw.strip()
-    if value and not value.isdigit():
-        raise ValueError("use the number Actions sets")
-    return value
-
-
-def _heartbeat(raw: str) -> str:
-    value = raw.strip().rstrip("/")
-    if value and not re.fullmatch(r"https?://[^\s/]+(/\S*)?", value):
-        raise ValueError("use an http(s) URL such as https://hc-ping.com/<uuid>; copy it from the "
-                         "check's page, or unset it")
-    return value
-
-
-def _minutes(raw: str) -> int:
-    value = raw.strip()
-    if not value.isdigit() or int(value) == 0:
-        raise ValueError("use the run job's timeout-minutes, a whole number such as 30")
-    return int(value)
-
-
-def _existing(raw: str) -> str | None:
-    value = raw.strip()
-    if value and not Path(value).exists():
-        raise ValueError("point it at an existing file (PEM certificates) or unset it")
-    return value or None
 
 
 # ---------------------------------------------------------------------------- the list
@@ -137,7 +36,7 @@ class Variable:
     field: str  # the Inputs attribute it fills
     commands: tuple[str, ...]  # the commands that read it
     help: str  # what it is for, in --help
-    parse: Callable[[str], Any] = _text
+    parse: Callable[[str], Any] = ev.text
     secret: bool = False  # never echo its value
 
 
@@ -156,43 +55,43 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("DAILYPLAN_BASE_URL", "base_url", SITE,
              "the team system's address, kept secret (overrides site.base_url)", secret=True),
     Variable("DAILYPLAN_ACCOUNT", "accounts", (RUN,), "only these account ids (comma-separated)",
-             parse=_ids),
-    Variable("DAILYPLAN_DATE", "date", (RUN,), "pretend today is this date (YYYY-MM-DD)", parse=_day),
+             parse=ev.ids),
+    Variable("DAILYPLAN_DATE", "date", (RUN,), "pretend today is this date (YYYY-MM-DD)", parse=ev.day),
     Variable("DAILYPLAN_DRY_RUN", "dry_run", (RUN, NOTIFY), "true: submit nothing (notify: touch no issue)",
-             parse=_flag),
-    Variable("DAILYPLAN_FORCE", "force", (RUN,), "true: replace a plan already there", parse=_flag),
+             parse=ev.flag),
+    Variable("DAILYPLAN_FORCE", "force", (RUN,), "true: replace a plan already there", parse=ev.flag),
     Variable("DAILYPLAN_LOCK_FILE", "lock_file", (RUN,), "the run lock's path"),
     Variable("DAILYPLAN_LOCK_WAIT", "lock_wait", (RUN,),
-             "how long to wait for another run's lock (seconds, or 5m; default 300)", parse=_seconds),
+             "how long to wait for another run's lock (seconds, or 5m; default 300)", parse=ev.seconds),
     Variable("XDG_RUNTIME_DIR", "runtime_dir", (RUN,), "the user's private runtime folder: the lock"),
     Variable("XDG_CACHE_HOME", "cache_home", (RUN,), "the user's cache folder: the lock otherwise"),
     Variable("DAILYPLAN_RUN_DEADLINE", "run_deadline", (RUN,),
-             "the run stops itself after this long (seconds, or 8m; default 480)", parse=_seconds),
+             "the run stops itself after this long (seconds, or 8m; default 480)", parse=ev.seconds),
     Variable("DAILYPLAN_RUN_OUTCOME", "run_outcome", (NOTIFY,), "the run job's result",
-             parse=_outcome),
+             parse=ev.outcome),
     Variable("DAILYPLAN_HEARTBEAT_URL", "heartbeat_url", (RUN,),
-             "ping this healthchecks.io-style URL at start and end of a run", parse=_heartbeat,
+             "ping this healthchecks.io-style URL at start and end of a run", parse=ev.heartbeat,
              secret=True),
     Variable("DAILYPLAN_RUN_JOB", "run_job", (NOTIFY,), "the run job's name (default: file the plan)"),
     Variable("DAILYPLAN_RUN_TIMEOUT", "run_timeout", (NOTIFY,),
              "the run job's timeout-minutes, to tell its timeout from a person's cancel",
-             parse=_minutes),
+             parse=ev.minutes),
     Variable("DAILYPLAN_ISSUE_LABEL", "issue_label", (NOTIFY,),
-             "the label of failure issues (default dailyplan)", parse=_label),
+             "the label of failure issues (default dailyplan)", parse=ev.label),
     Variable("REQUESTS_CA_BUNDLE", "ca_bundle", SITE, "a company CA bundle (PEM)",
-             parse=_existing),
+             parse=ev.existing),
     Variable("CURL_CA_BUNDLE", "ca_bundle", SITE, "used when REQUESTS_CA_BUNDLE is unset",
-             parse=_existing),
+             parse=ev.existing),
     Variable("GITHUB_ACTIONS", "actions", (*SITE, NOTIFY), "set by Actions",
              parse=lambda raw: raw.strip() == "true"),
     Variable("GITHUB_STEP_SUMMARY", "step_summary", (RUN,), "set by Actions"),
     Variable("GITHUB_EVENT_PATH", "event_path", (RUN,), "set by Actions (is the repository public?)"),
     Variable("GITHUB_TOKEN", "github_token", (NOTIFY,), "the job's token", secret=True),
-    Variable("GITHUB_REPOSITORY", "repository", (NOTIFY,), "set by Actions", parse=_repository),
-    Variable("GITHUB_SERVER_URL", "server_url", (NOTIFY,), "set by Actions", parse=_url),
-    Variable("GITHUB_API_URL", "api_url", (NOTIFY,), "set by Actions", parse=_url),
-    Variable("GITHUB_RUN_ID", "run_id", (NOTIFY,), "set by Actions", parse=_run_id),
-    Variable("GITHUB_RUN_ATTEMPT", "run_attempt", (NOTIFY,), "set by Actions", parse=_run_id),
+    Variable("GITHUB_REPOSITORY", "repository", (NOTIFY,), "set by Actions", parse=ev.repository),
+    Variable("GITHUB_SERVER_URL", "server_url", (NOTIFY,), "set by Actions", parse=ev.url),
+    Variable("GITHUB_API_URL", "api_url", (NOTIFY,), "set by Actions", parse=ev.url),
+    Variable("GITHUB_RUN_ID", "run_id", (NOTIFY,), "set by Actions", parse=ev.run_id),
+    Variable("GITHUB_RUN_ATTEMPT", "run_attempt", (NOTIFY,), "set by Actions", parse=ev.run_id),
     Variable("GITHUB_OUTPUT", "output", (NOTIFY,), "set by Actions (notify --needed writes there)"),
 )
 PLAIN_NAMES = frozenset(v.name for v in VARIABLES if v.name.startswith("DAILYPLAN_") and not v.secret)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -41,19 +42,24 @@ def lock_path(lock_file: str = "", runtime_dir: str = "", cache_home: str = "") 
     """DAILYPLAN_LOCK_FILE when set, else ``dailyplan.lock`` in a private folder.
 
     The arguments are ``Inputs.lock_file``, ``runtime_dir`` (XDG_RUNTIME_DIR) and ``cache_home``
-    (XDG_CACHE_HOME, else ``~/.cache``).
+    (XDG_CACHE_HOME, else ``~/.cache``). Where the cache cannot be written (a read-only home in a
+    container), a 0700 ``dailyplan-<uid>`` folder in the temp folder serves, checked the same way.
     """
     if lock_file:
         return Path(lock_file)
     if runtime_dir and _private(Path(runtime_dir)):
         return Path(runtime_dir) / LOCK_NAME
-    try:
-        cache = Path(cache_home or Path.home() / ".cache") / "dailyplan"
-    except RuntimeError:  # no home directory to be found
-        raise LockError(f"no private folder for the run lock (no XDG_RUNTIME_DIR, no home "
-                        f"directory); {FIX}") from None
-    _make_private(cache)
-    return cache / LOCK_NAME
+    folders = [Path(tempfile.gettempdir()) / f"dailyplan-{os.getuid()}"]
+    with contextlib.suppress(RuntimeError):  # no home directory to be found
+        folders.insert(0, Path(cache_home or Path.home() / ".cache") / "dailyplan")
+    first: str | None = None
+    for folder in folders:
+        try:
+            _make_private(folder)
+            return folder / LOCK_NAME
+        except OSError as exc:  # cannot be made here: try the next place
+            first = first or f"cannot make the run lock's folder {folder} ({exc.strerror}); {FIX}"
+    raise LockError(first or f"no private folder for the run lock; {FIX}")
 
 
 def _private(folder: Path) -> bool:
@@ -66,16 +72,14 @@ def _private(folder: Path) -> bool:
 
 
 def _make_private(folder: Path) -> None:
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        st = os.lstat(folder)
-        if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid():
-            raise LockError(f"the run lock's folder {folder} is not a directory of yours "
-                            f"(a symlink, or another user's); remove it, or {FIX}")
-        if st.st_mode & 0o077:
-            os.chmod(folder, 0o700)
-    except OSError as exc:
-        raise LockError(f"cannot make the run lock's folder {folder} ({exc.strerror}); {FIX}") from None
+    """Make ``folder`` 0700; OSError if it cannot be made, LockError if it is not ours to use."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    st = os.lstat(folder)
+    if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid():
+        raise LockError(f"the run lock's folder {folder} is not a directory of yours "
+                        f"(a symlink, or another user's); remove it, or {FIX}")
+    if st.st_mode & 0o077:
+        os.chmod(folder, 0o700)
 
 
 def _open(path: Path) -> int:

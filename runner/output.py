@@ -8,6 +8,7 @@ in the same folder, fsync, ``os.replace``), so a reader never sees half a file f
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from datetime import datetime
@@ -30,7 +31,15 @@ def workflow_command(command: str, data: str = "", **properties: str) -> str:
 
 
 def atomic_write(path: Path, text: str) -> None:
-    """Write all of ``text`` or nothing; the temporary file never outlives a failure."""
+    """Write all of ``text`` or nothing; the temporary file never outlives a failure.
+
+    Only a regular file is ever replaced: ``os.replace`` onto /dev/null or a pipe would swap the
+    device itself for a file. A symbolic link is followed, so the file it names is the one written.
+    """
+    if path.is_symlink():
+        path = path.resolve()
+    if path.exists() and not path.is_file():
+        raise OSError(errno.EINVAL, f"{path} is not a regular file")
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -50,9 +59,14 @@ def check_writable(path: Path) -> str | None:
     A real probe (a temporary file created and removed where the file will go), since
     permissions alone do not show a read-only disk, and say nothing when running as root.
     """
-    if path.is_dir():
-        return "is a folder"
-    folder = next((p for p in (path.parent, *path.parent.parents) if p.exists()), None)
+    try:
+        if path.is_dir():
+            return "is a folder"
+        if path.exists() and not path.resolve().is_file():
+            return "is not a regular file (a device or a pipe)"
+        folder = next((p for p in (path.parent, *path.parent.parents) if p.exists()), None)
+    except (OSError, ValueError) as exc:  # a name too long, a NUL byte
+        return f"is not a usable path ({getattr(exc, 'strerror', None) or exc.__class__.__name__})"
     if folder is None or not folder.is_dir():
         return f"is inside {folder}, which is not a folder"
     try:

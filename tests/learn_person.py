@@ -35,20 +35,27 @@ def record(profile: Any, base_url: str, *, username: str, password: str, day: da
     b = Browser(base_url)
     fmt, csrf_name, page = profile.date_format, profile.csrf_field, ""
     b.noise()
+    creds = {profile.username_param: username, profile.password_param: password}
+    token = bool(getattr(profile, "token_field", ""))
     if profile.login_path is None:  # single sign-on happened elsewhere; the browser holds the cookie
         b.http.cookies.set(profile.cookie_name, sso_cookie or "", path="/")
+        answer = None
     elif profile.login_method == "get":
-        b.fetch("GET", profile.login_path, params={profile.username_param: username,
-                                                   profile.password_param: password})
-    elif profile.login_method == "post-form":
-        page = b.open(profile.login_path).text
-        fields = [(profile.username_param, username), (profile.password_param, password)]
+        answer = b.fetch("GET", profile.login_path, params=creds)
+    elif profile.login_method == "post-form":  # the form may be shown on a page of its own
+        page = b.open(getattr(profile, "login_page", None) or profile.login_path).text
+        fields = list(creds.items())
         if csrf_name and (value := _hidden(page, csrf_name)):
             fields.append((csrf_name, value))
-        page = b.post_form(profile.login_path, fields).text
-    else:
-        answer = b.fetch("POST", profile.login_path, xhr=False,
-                         body={profile.username_param: username, profile.password_param: password})
+        answer = b.post_form(profile.login_path, fields, xhr=token)  # a token comes back to a script
+        page = answer.text
+    else:  # a script posts JSON, with the CSRF field of the page the form is on
+        if csrf_name:
+            page = b.open(getattr(profile, "login_page", None) or profile.login_path).text
+            if value := _hidden(page, csrf_name):
+                creds[csrf_name] = value
+        answer = b.fetch("POST", profile.login_path, xhr=False, body=creds)
+    if token and answer is not None:  # the page's script keeps the token and sends it back
         b.extra["Authorization"] = f"Bearer {_dig(answer.json(), profile.token_field)}"
     b.noise()
     rng = {profile.start_param: written(day - timedelta(days=30), fmt), profile.end_param: written(day, fmt)}

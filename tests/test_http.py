@@ -42,9 +42,9 @@ def test_a_dripping_answer_is_cut_at_the_total_timeout_not_waited_for(sb: Sandbo
     with pytest.raises(NetworkError) as err:
         login(t)
     assert str(err.value) == ("127.0.0.1 was still sending its answer to GET /login after 0.3 s "
-                              "(site.timeout, 4 tries)")
-    assert t.requests == 4 and len(sleeps) == 3
-    assert time.monotonic() - started < 4 * (0.3 * 1.5 + 0.1)  # the clock allows half again
+                              "(site.timeout); not tried again")
+    assert t.requests == 1 and sleeps == []  # a site that drips once drips again
+    assert time.monotonic() - started < 0.3 * 1.5 + 0.2  # the clock allows half again
 
 
 def test_a_gzip_bomb_stops_at_the_cap_without_inflating_it_in_memory(sb: Sandbox) -> None:

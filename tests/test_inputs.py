@@ -141,3 +141,14 @@ def test_a_lower_case_plain_variable_is_named_too() -> None:
     with pytest.raises(UsageError, match="dailyplan_dry_run is not a variable dailyplan reads; did you mean "
                                          "DAILYPLAN_DRY_RUN"):
         Inputs.read({"dailyplan_dry_run": "true"}, "run")
+
+
+def test_a_path_too_long_for_the_system_is_a_line_not_a_traceback(capsys: pytest.CaptureFixture[str]) -> None:
+    long = "x" * 300
+    assert main(["check"], {"REQUESTS_CA_BUNDLE": long}) == 2
+    assert capsys.readouterr().err == (f"error: REQUESTS_CA_BUNDLE is '{long}'; point it at an existing file "
+                                       "(PEM certificates) or unset it\n")
+    assert main(["check", "--config", long], {}) == 2
+    assert capsys.readouterr().err == f"error: config file {long} not found; check --config / DAILYPLAN_CONFIG_FILE\n"
+    assert main(["run", "--result", long + "/r.json"], {}) == 2
+    assert capsys.readouterr().err.startswith(f"error: --result {long}/r.json is not a usable path (")

@@ -133,3 +133,34 @@ def test_the_account_id(given: str | None, username: str, wanted: str) -> None:
     from runner.learn.command import account_id
 
     assert account_id(given, username) == wanted
+
+
+def test_a_recording_with_only_a_login_is_one_line_and_exit_2(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    login = {"request": {"method": "POST", "url": "https://mail.example.org/session", "headers": [],
+                         "postData": {"mimeType": "application/x-www-form-urlencoded",
+                                      "text": "login=me&password=hunter2-secret"}},
+             "response": {"status": 302, "headers": [], "content": {"mimeType": "text/html", "text": ""}}}
+    (tmp_path / "x.har").write_text(json.dumps(_har([login])))
+    assert cli.main(["learn", "x.har"]) == 2
+    out, err = capsys.readouterr()
+    assert err == ("error: x.har: no plan list and no plan submit among its 1 requests (only a login, at "
+                   "mail.example.org); record again with Preserve log on: log in, open your plans, submit "
+                   "one by hand, export\n")
+    assert "hunter2" not in out + err
+
+
+@pytest.mark.parametrize("name", ["password", "j_password", "LoginForm[password]", "pwd", "passwd",
+                                  "userPass", "pass", "mima", "密码"])
+def test_names_that_hold_a_password(name: str) -> None:
+    from runner.learn.moments import is_password_name
+
+    assert is_password_name(name)
+
+
+@pytest.mark.parametrize("name", ["passage", "compass", "bypass", "username", "content"])
+def test_names_that_do_not(name: str) -> None:
+    from runner.learn.moments import is_password_name
+
+    assert not is_password_name(name)

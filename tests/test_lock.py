@@ -72,3 +72,21 @@ def test_the_lock_file_is_created_for_its_user_alone(tmp_path: Path) -> None:
     with run_lock(str(tmp_path / "lock")):
         st = os.stat(tmp_path / "lock")
     assert (st.st_mode & 0o777) == 0o600 and st.st_uid == os.getuid()
+
+
+def test_a_cache_that_cannot_be_made_falls_back_to_a_private_temp_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "file").write_text("x")  # the cache "folder" would be inside a file: unmakeable
+    monkeypatch.setattr("tempfile.tempdir", str(folder(tmp_path / "tmp", 0o777)))
+    path = lock_path("", "", str(tmp_path / "file" / "cache"))
+    assert path == tmp_path / "tmp" / f"dailyplan-{os.getuid()}" / "dailyplan.lock"
+    assert (path.parent.stat().st_mode & 0o777) == 0o700
+
+
+def test_no_folder_that_can_be_made_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "file").write_text("x")
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path / "file"))
+    with pytest.raises(LockError) as err:
+        lock_path("", "", str(tmp_path / "file" / "cache"))
+    assert str(err.value) == (f"cannot make the run lock's folder {tmp_path}/file/cache/dailyplan "
+                              "(Not a directory); set DAILYPLAN_LOCK_FILE to a file of your own")

@@ -108,3 +108,19 @@ def test_every_file_the_runner_writes_goes_through_atomic_write() -> None:
         assert ".write_text(" not in text and ".write_bytes(" not in text, path
         assert not re.search(r"open\([^)]*[\"'][wx]b?[\"']", text), path
         assert "mkstemp(" not in text, path
+
+
+def test_only_a_regular_file_is_ever_replaced(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    assert output.check_writable(fifo) == "is not a regular file (a device or a pipe)"
+    assert output.check_writable(Path("/dev/null")) == "is not a regular file (a device or a pipe)"
+    with pytest.raises(OSError, match="is not a regular file"):
+        atomic_write(fifo, "x")
+    assert fifo.is_fifo()
+    target = tmp_path / "real.json"
+    target.write_text("old")
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    atomic_write(link, "new")
+    assert link.is_symlink() and target.read_text() == "new"  # the link kept, its file written

@@ -137,3 +137,13 @@ def test_an_unknown_profile_is_one_line_exit_2(capsys: pytest.CaptureFixture[str
 
 def test_every_profile_has_an_example_and_every_example_a_profile() -> None:
     assert sorted(p.stem for p in EXAMPLES.glob("*.toml")) == sorted(PROFILES)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, p in PROFILES.items() if p.login_path is not None))
+def test_a_password_in_chinese_logs_in_in_the_sites_charset(name: str, tmp_path: Path) -> None:
+    """A browser sends a form (GET or POST) in the page's charset; the runner does as form_charset says."""
+    with Sandbox(profile=name) as sb:
+        sb.add_account("demo", "密码-CANARY", plans={"2026-11-19": PREVIOUS})
+        account = run(sb, tmp_path, {"DAILYPLAN_PASSWORD_DEMO": "密码-CANARY"})
+        assert account["status"] == "submitted", account["message"]
+        assert logins(sb) == 1

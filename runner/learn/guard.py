@@ -24,7 +24,7 @@ _MIN = 4  # shorter values (a "1", a "true") are everywhere; they cannot be told
 
 
 def collect_secrets(entries: list[Entry], found: Moments) -> set[str]:
-    from runner.learn.moments import PASSWORD_NAME, fields_of, soup
+    from runner.learn.moments import fields_of, is_password_name, soup
 
     out: set[str] = set()
     for e in entries:
@@ -41,7 +41,7 @@ def collect_secrets(entries: list[Entry], found: Moments) -> set[str]:
                 out.add(value)
         fields = fields_of(e)
         out |= {str(v) for k, v in fields.items if isinstance(v, str) and (
-            PASSWORD_NAME.search(k) or looks_secret(v))}
+            is_password_name(k) or looks_secret(v))}
         data = json_body(e.text) if e is found.login else None
         if isinstance(data, dict):
             out |= {v for v in _all_strings(data) if looks_secret(v)}

@@ -38,6 +38,9 @@ def learn(entries: list[Entry], name: str) -> Learned:
         hosts = ", ".join(sorted({e.host for e in entries})[:4])
         raise UsageError(f"{name}: none of its {len(entries)} requests is a login, a plan list or a "
                          f"plan submit (hosts: {hosts}); {RECORD_AGAIN}")
+    if found.history is None and found.submit is None:  # a login alone: any site has one
+        raise UsageError(f"{name}: no plan list and no plan submit among its {len(entries)} requests "
+                         f"(only a login, at {found.origin.split('://', 1)[-1]}); {RECORD_AGAIN}")
     out = Learned(secrets=collect_secrets(entries, found), host=found.origin.split("://", 1)[-1])
     out.notes += found.notes
     anchor = found.submit.entry if found.submit else found.history.entry if found.history else found.login

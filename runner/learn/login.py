@@ -80,6 +80,9 @@ def learn_login(m: mo.Moments, entries: list[Entry], out: Learned) -> None:
     else:
         out.site += [Key("auth", "cookie", why), Key("login_method", method, why),
                      Key("login_path", path, why)]
+        if m.login_page is not None and m.login_page.path != entry.path:  # /login.jsp → /j_security_check
+            out.site.append(Key("login_page_path", mo.fixed_path(m.login_page, set()),
+                                f"from {m.login_page.where} (the page showing the login form)"))
     out.site += [Key("username_param", user, why), Key("password_param", password, why)]
     page = f" of {m.login_page.where}" if m.login_page is not None else ""
     out.site.append(Key("csrf_field", csrf or "", f"{why} (it sends back the hidden {csrf}{page})" if csrf

@@ -18,7 +18,6 @@ from runner.learn.har import Entry
 from runner.learn.page import HtmlRows, JsonRows, html_rows, json_rows, json_texts, soup, team_selector
 from runner.learn.values import form_fields, is_timestamp, json_body, looks_secret, parse_day
 
-PASSWORD_NAME = re.compile(r"pass|pwd|mima|密码", re.IGNORECASE)
 _MIN_PLAN = 8  # a submitted text shorter than this is a label or a search box, not a plan,
 _RANGE_START = re.compile(r"start|begin|from|since", re.IGNORECASE)
 _RANGE_END = re.compile(r"end|to\b|until|till", re.IGNORECASE)
@@ -182,9 +181,18 @@ def _password_inputs(entries: list[Entry]) -> set[str]:
     return names
 
 
+def is_password_name(name: str) -> bool:
+    """``password``, ``j_password``, ``pwd``, ``userPass``, ``密码``; not ``passage`` or ``compass``."""
+    low = name.lower()
+    if any(word in low for word in ("password", "passwd", "pwd", "mima", "密码")):
+        return True
+    return bool(re.search(r"(^|[^a-z])pass($|[^a-z])", low) or re.search(r"[a-z]Pass($|[^a-z])", name)
+                or low == "pw")
+
+
 def password_field(fields: Fields, known: set[str] = frozenset()) -> str | None:  # type: ignore[assignment]
     for name, value in fields.items:
-        if isinstance(value, str) and value and (name in known or PASSWORD_NAME.search(name)):
+        if isinstance(value, str) and value and (name in known or is_password_name(name)):
             return name
     return None
 

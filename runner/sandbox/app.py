@@ -308,7 +308,8 @@ class Sandbox:
         reads `log` or `plans` right after a response never races the handler thread.
         """
         parts = urlsplit(target)
-        path, query = parts.path, parse_qs(parts.query, keep_blank_values=True)
+        path, query = parts.path, parse_qs(parts.query, keep_blank_values=True,
+                                                 encoding=self.profile.charset)  # as a browser sends a form
         reference = self.profile.name == "reference"
         kind = _kind(method, path, query) if reference else profile_kind(self.profile, method, path, query)
         with self._lock:

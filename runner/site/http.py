@@ -49,7 +49,11 @@ class _Transient(Exception):
 
 
 class _Slow(Exception):
-    """The answer was still arriving when the request's total time ran out."""
+    """The answer was still arriving when the request's total time ran out.
+
+    Never retried: a site that drips once drips again, and four tries of ``site.timeout`` each
+    would hold the run (and the cron lock) four times as long for nothing.
+    """
 
 
 class Transport:
@@ -93,8 +97,7 @@ class Transport:
         """One request to ``base_url + path``, retried on transient failures; never follows redirects."""
         what = f"{method} {path}"
         retryer = Retrying(
-            retry=retry_if_exception_type((requests.ConnectionError, requests.Timeout, _Slow,
-                                           _Transient)),
+            retry=retry_if_exception_type((requests.ConnectionError, requests.Timeout, _Transient)),
             stop=stop_after_attempt(MAX_ATTEMPTS) | stop_before_delay(MAX_RETRY_SECONDS)
             | self._stop_at_deadline,
             wait=_wait,
@@ -115,8 +118,7 @@ class Transport:
                                f"({_tries(retryer.statistics)})") from None
         except _Slow:
             raise NetworkError(f"{self.host} was still sending its answer to {what} after "
-                               f"{self.timeout:g} s (site.timeout, {_tries(retryer.statistics)})"
-                               ) from None
+                               f"{self.timeout:g} s (site.timeout); not tried again") from None
         except requests.Timeout:
             raise NetworkError(f"{self.host} did not answer {what} within "
                                f"{self.timeout:g} s ({_tries(retryer.statistics)})") from None
