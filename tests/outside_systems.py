@@ -119,6 +119,11 @@ class JavaOA(System):
 class GbkAsp(System):
     """GET login (``user``/``pass``) → ASPSESSIONID; pages in GBK declared only in a <meta>."""
 
+    year_less = False  # the list writes 11月20日, no year, as many OA lists do
+
+    def day_cell(self, d: date) -> str:
+        return f"{d.month}月{d.day}日" if self.year_less else f"{d.year}年{d.month}月{d.day}日"
+
     def respond(self, method: str, path: str, query: dict[str, str], headers: Any, body: bytes) -> Answer:
         if path == "/login.asp":
             self.log.append(("login", method, path))
@@ -136,7 +141,7 @@ class GbkAsp(System):
         if path == "/plan/list.asp":
             self.log.append(("history", method, path))
             start, end = _parse_day(query["start"], "%Y-%m-%d"), _parse_day(query["end"], "%Y-%m-%d")
-            rows = "".join(f'<tr><td class="day">{d.year}年{d.month}月{d.day}日</td>'
+            rows = "".join(f'<tr><td class="day">{self.day_cell(d)}</td>'
                            f'<td class="txt">{mine[d].replace(chr(10), "<br>")}</td></tr>'
                            for d in sorted(mine, reverse=True) if start <= d <= end)
             html = (f'<html><head><meta charset="gbk"><title>工作计划</title></head><body>'

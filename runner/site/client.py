@@ -84,7 +84,7 @@ class SiteClient:
         resp = self._send("GET", site.history_path, params={
             site.start_param: format_day(first, site), site.end_param: format_day(end, site)})
         page = self._page(resp)
-        rows = [r for r in parse_history(page, site, self._rows_in) if end == last or r.day <= last]
+        rows = [r for r in parse_history(page, site, self._rows_in, end) if end == last or r.day <= last]
         if self._rows_in is None and site.history_format == "html":
             self._rows_in = row_container(page, site)  # where an empty answer must still have its table
         return rows
