@@ -29,8 +29,8 @@ bench: $(STAMP)  ## requests and wall time against the sandbox, vs the original 
 reliability: $(STAMP)  ## run the fault catalogue and regenerate docs/reliability.md
 	$(BIN)/python docs/reliability.py
 
-record: $(STAMP)  ## re-record every HTTP cassette against the in-process sandbox
-	$(BIN)/python -m pytest --record-mode=rewrite tests
+record: $(STAMP)  ## record your own system (dailyplan.toml + secrets) as tests/cassettes/site/<account>.yaml
+	$(BIN)/python -m runner record
 
 lock:  ## refresh the hash-pinned lock files (needs pip-tools)
 	pip-compile -q --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml

@@ -10,16 +10,18 @@ from typing import Any
 import pytest
 import vcr
 
+from runner.cli import main
 from runner.config import Secret, Site
 from runner.sandbox import Sandbox
 from runner.site.client import SiteClient
 
 CASSETTES = Path(__file__).parent / "cassettes"
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 LEAKS = [
-    re.compile(r"session=(?!REDACTED)[^;\s'\"]+"),
-    re.compile(r"Bearer (?!REDACTED)\S+"),
-    re.compile(r"password=(?!REDACTED)[^&\s'\"]+"),
-    re.compile(r'"(?:token|password)"\s*:\s*"(?!REDACTED)[^"]+'),
+    re.compile(r"session=(?!REDACTED|\*\*\*)[^;\s'\"]+"),
+    re.compile(r"Bearer (?!REDACTED|\*\*\*)\S+"),
+    re.compile(r"password=(?!REDACTED|\*\*\*)[^&\s'\"]+"),
+    re.compile(r'"(?:token|password)"\s*:\s*"(?!REDACTED|\*\*\*)[^"]+'),
     re.compile(r"eyJ[A-Za-z0-9_-]{8,}\."),  # any JWT
     re.compile(r"CANARY|s3cret|ghs_|bob-pw"),
 ]
@@ -49,8 +51,14 @@ def test_the_grep_finds_a_planted_leak() -> None:
 
 
 @pytest.mark.catalogue("security", "recorded HTTP cassettes", "no password, cookie or token in any cassette")
-def test_no_cassette_in_the_repository_holds_a_credential() -> None:
-    files = sorted(CASSETTES.rglob("*.yaml"))
-    assert files, "no cassettes found"
-    found = {str(f.relative_to(CASSETTES)): leaks_in(f.read_text()) for f in files}
+def test_no_cassette_holds_a_credential(tmp_path: Path) -> None:
+    """Every cassette in the repository (a fork's own, from `dailyplan record`), and one recorded now."""
+    with Sandbox() as sb:
+        sb.add_account("demo", "pw-demo-CANARY", plans={"2026-11-19": "2026.11.19\n旧计划"})
+        code = main(["record", "--config", str(EXAMPLES / "reference.toml"), "--date", "2026-11-20",
+                     "--out", str(tmp_path)],
+                    {"DAILYPLAN_BASE_URL": sb.url, "DAILYPLAN_PASSWORD_DEMO": "pw-demo-CANARY"})
+    assert code == 0
+    files = [tmp_path / "demo.yaml", *sorted(CASSETTES.rglob("*.yaml"))]
+    found = {str(f): leaks_in(f.read_text(encoding="utf-8")) for f in files}
     assert {name: hits for name, hits in found.items() if hits} == {}

@@ -1,5 +1,7 @@
-"""The HTTP client: recorded exchanges (cassettes) for the happy and refused paths, and the live
-sandbox's fault knobs for retries and re-login, with tenacity's sleep recorded instead of slept."""
+"""The HTTP client against the in-process sandbox: the happy and refused paths asserted on what the
+sandbox logged, and its fault knobs for retries and re-login, with tenacity's sleep recorded
+instead of slept. (These once replayed cassettes of the sandbox itself, which proved nothing the
+sandbox does not; vcrpy stays for recordings of real systems: `dailyplan record`.)"""
 
 from __future__ import annotations
 
@@ -32,10 +34,13 @@ def client(sb: Sandbox, secret: str = PASSWORD, kind: str = "password", auth: st
                       Secret(kind, secret, "DAILYPLAN_PASSWORD_ALICE"), sleep=record)
 
 
-# -- recorded: what the reference system answers ---------------------------------------------
+# -- what the reference system answers ---------------------------------------------------------
 
 
-@pytest.mark.vcr
+def kinds(sb: Sandbox) -> list[tuple[str, int]]:
+    return [(e.kind, e.status) for e in sb.log]
+
+
 def test_cookie_day_login_history_submit_readback(alice: Sandbox) -> None:
     c = client(alice)
     c.login()
@@ -44,9 +49,10 @@ def test_cookie_day_login_history_submit_readback(alice: Sandbox) -> None:
     c.submit(DAY, TRICKY)
     assert [(r.day, r.text) for r in c.history(DAY, DAY)] == [(DAY, TRICKY)]
     assert c.requests == 4
+    assert kinds(alice) == [("login", 200), ("history", 200), ("submit", 200), ("history", 200)]
+    assert alice.plans["alice"]["2026-11-20"] == TRICKY  # stored byte for byte
 
 
-@pytest.mark.vcr
 def test_cookie_wrong_password_is_auth_without_retry(alice: Sandbox) -> None:
     c = client(alice, secret="wrong")
     with pytest.raises(AuthError) as err:
@@ -54,32 +60,33 @@ def test_cookie_wrong_password_is_auth_without_retry(alice: Sandbox) -> None:
     assert str(err.value) == ("login refused for alice (the site answered '用户名或密码错误'); "
                               "check DAILYPLAN_PASSWORD_ALICE")
     assert c.requests == 1
+    assert kinds(alice) == [("login", 200)]  # one try: retrying a wrong password locks accounts
 
 
-@pytest.mark.vcr
 def test_bearer_login_then_read(alice: Sandbox) -> None:
     c = client(alice, auth="bearer")
     c.login()
     assert c.history(DAY, DAY) == []
     assert c.requests == 2
+    assert kinds(alice) == [("api-login", 200), ("history", 200)]
 
 
-@pytest.mark.vcr
 def test_bearer_wrong_password_is_auth(alice: Sandbox) -> None:
     with pytest.raises(AuthError, match="login refused for alice; check DAILYPLAN_PASSWORD_ALICE"):
         client(alice, secret="wrong", auth="bearer").login()
+    assert kinds(alice) == [("api-login", 401)]
 
 
-@pytest.mark.vcr
 def test_team_page_counts_real_plans(alice: Sandbox) -> None:
     assert client(alice).team_count(DAY) == 1  # bob's; alice shows the 未填写 placeholder
+    assert kinds(alice) == [("login", 200), ("team", 200)]
 
 
-@pytest.mark.vcr
 def test_site_error_text_is_rejected(alice: Sandbox) -> None:
     with pytest.raises(Rejected) as err:
         client(alice).submit(DAY, "   ")
     assert str(err.value) == "the site refused the plan for 2026-11-20: '内容不能为空'"
+    assert kinds(alice) == [("login", 200), ("submit", 200)] and "2026-11-20" not in alice.plans["alice"]
 
 
 # -- live sandbox: faults ----------------------------------------------------------------------
