@@ -68,6 +68,7 @@ class Site:
     # the history page
     start_param: str = "start_date"
     end_param: str = "end_date"
+    history_end: str = "inclusive"  # "next-day": the site's end date excludes the day (or compares times)
     history_format: str = "html"  # html | json
     content_encoding: str = "json"  # "json": \uXXXX-escaped text in the page | "plain"
     row_selector: str = ".routine"
@@ -103,6 +104,7 @@ _SITE_CHOICES = {
     "submit_format": ("form", "json"),
     "history_format": ("html", "json"),
     "content_encoding": ("json", "plain"),
+    "history_end": ("inclusive", "next-day"),
 }
 _SITE_PATHS = ("login_path", "login_page_path", "api_login_path", "plan_path", "history_path",
                "submit_path", "team_path")

@@ -38,6 +38,7 @@ class System:
     echo: str = ""  # a failure path: text to put into every error page (e.g. the private host)
     busy_single_day: bool = False  # a read of one day alone answers an error page without the table
     crash_submit: bool = False  # the submit answers 500 with a Java stack trace quoting ``echo``
+    end_exclusive: bool = False  # history compares a datetime with the end date: the end day is left out
 
     def respond(self, method: str, path: str, query: dict[str, str], headers: Any, body: bytes) -> Answer:
         raise NotImplementedError
@@ -88,7 +89,8 @@ class JavaOA(System):
             if self.busy_single_day and start == end:
                 return 200, {"Content-Type": "text/html; charset=utf-8"}, \
                     "<html><title>我的计划</title><p>系统繁忙，请稍后再试</p></html>".encode()
-            days = sorted((d for d in mine if start <= d <= end), reverse=True)
+            days = sorted((d for d in mine if start <= d <= end and not (self.end_exclusive and d == end)),
+                          reverse=True)
             page = int(query.get("page", "1"))
             rows = "".join(f'<tr class="row"><td class="when">{d:%Y/%m/%d} 09:30</td>'
                            f'<td class="text"><textarea readonly>{mine[d]}</textarea></td></tr>'
@@ -117,6 +119,11 @@ class JavaOA(System):
 class GbkAsp(System):
     """GET login (``user``/``pass``) → ASPSESSIONID; pages in GBK declared only in a <meta>."""
 
+    year_less = False  # the list writes 11月20日, no year, as many OA lists do
+
+    def day_cell(self, d: date) -> str:
+        return f"{d.month}月{d.day}日" if self.year_less else f"{d.year}年{d.month}月{d.day}日"
+
     def respond(self, method: str, path: str, query: dict[str, str], headers: Any, body: bytes) -> Answer:
         if path == "/login.asp":
             self.log.append(("login", method, path))
@@ -134,7 +141,7 @@ class GbkAsp(System):
         if path == "/plan/list.asp":
             self.log.append(("history", method, path))
             start, end = _parse_day(query["start"], "%Y-%m-%d"), _parse_day(query["end"], "%Y-%m-%d")
-            rows = "".join(f'<tr><td class="day">{d.year}年{d.month}月{d.day}日</td>'
+            rows = "".join(f'<tr><td class="day">{self.day_cell(d)}</td>'
                            f'<td class="txt">{mine[d].replace(chr(10), "<br>")}</td></tr>'
                            for d in sorted(mine, reverse=True) if start <= d <= end)
             html = (f'<html><head><meta charset="gbk"><title>工作计划</title></head><body>'

@@ -15,7 +15,7 @@ import pytest
 
 from runner.cli import main
 from runner.workday import today_in
-from tests.outside_systems import SITES, JavaOA, JsonRows, System, serve
+from tests.outside_systems import SITES, GbkAsp, JavaOA, JsonRows, System, serve
 
 PASSWORD = "Pw-7&x?z"
 USER = "wangfang"
@@ -157,6 +157,54 @@ def test_a_json_history_writing_days_as_moments_is_read_in_china_time(
         code, account, said = run(config, "2026-11-20")
         assert (code, account["status"], account["previous_date"]) == (0, "submitted", "2026-11-19"), said
         code, account, said = run(config, "2026-11-20")
+        assert (code, account["status"], account["reason"]) == (0, "skipped", "already-submitted"), said
+    finally:
+        stop()
+
+
+def test_a_history_whose_end_date_leaves_the_day_out_is_named_by_check_and_configurable(
+        java_oa: tuple[JavaOA, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    """Found from outside: a system comparing its end date with a datetime (the common SQL
+    ``BETWEEN`` on a create_time) shows nothing for a day alone, so run took 'no plan yet' on
+    a day already filed by hand and submitted over it, while check said ready. check now reads
+    the newest plan's day alone and names site.history_end; with it the hand-written plan stays."""
+    system, config = java_oa
+    system.end_exclusive = True
+    yesterday = today_in("Asia/Shanghai") - timedelta(days=1)
+    system.plans[USER][yesterday] = "昨天的计划"
+    assert main(["check", "--config", str(config)], {"DAILYPLAN_PASSWORD": PASSWORD}) == 1
+    assert capsys.readouterr().out.splitlines()[-1].endswith(
+        f"history: the range shows a plan for {yesterday}, but a read of {yesterday} alone (start = end) "
+        "shows none: the site's end date leaves the day out; set site.history_end = \"next-day\"")
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        'end_param = "to"\n', 'end_param = "to"\nhistory_end = "next-day"\n'), encoding="utf-8")
+    assert main(["check", "--config", str(config)], {"DAILYPLAN_PASSWORD": PASSWORD}) == 0
+    system.plans[USER][date(2026, 11, 20)] = "我自己写的"
+    code, account, said = run(config, "2026-11-20")
+    assert (code, account["status"], account["reason"]) == (0, "skipped", "already-submitted"), said
+    assert system.plans[USER][date(2026, 11, 20)] == "我自己写的"
+    del system.plans[USER][date(2026, 11, 20)]
+    code, account, said = run(config, "2026-11-20")
+    assert (code, account["status"], account["previous_date"]) == (0, "submitted", "2026-11-19"), said
+
+
+def test_a_list_without_years_is_read_within_the_range_asked_for(tmp_path: Path) -> None:
+    """Found from outside: a history list writing 11月20日 (no year), as many OA lists do, failed
+    every run as site-changed ('no readable date'): it could not be configured. A year-less day
+    is now the latest such day not after the end of the range asked for, so December's plans
+    read on the first workday of January are last year's."""
+    system = GbkAsp(users={USER: PASSWORD})
+    system.year_less = True
+    system.plans[USER] = {date(2025, 12, 30): "2025.12.30\n年终总结", date(2025, 12, 31): "2025.12.31\n年终总结 2"}
+    stop = serve(system)
+    try:
+        config = tmp_path / "dailyplan.toml"
+        config.write_text(f'[site]\nbase_url = "{system.url}"\n{SITES["gbk-asp"][1]}\n[workday]\naudit_days = 0\n'
+                          f'[[accounts]]\nid = "wang"\nusername = "{USER}"\nplan = "新年计划"\n', encoding="utf-8")
+        code, account, said = run(config, "2026-01-05")
+        assert (code, account["status"], account["previous_date"]) == (0, "submitted", "2025-12-31"), said
+        assert system.plans[USER][date(2026, 1, 5)] == "2026.01.05\n新年计划\n\n2025.12.31\n年终总结 2"
+        code, account, said = run(config, "2026-01-05")
         assert (code, account["status"], account["reason"]) == (0, "skipped", "already-submitted"), said
     finally:
         stop()

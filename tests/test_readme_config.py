@@ -26,7 +26,7 @@ BASE = {"site": {"base_url": "https://routine.example.com"},
 SITE_VALUES: dict[str, Any] = {
     "base_url": "https://plans.example.org", "auth": "bearer", "login_method": "post-form",
     "submit_method": "PUT", "submit_format": "json", "history_format": "json",
-    "content_encoding": "plain", "date_format": "%Y/%m/%d", "form_charset": "gbk",
+    "content_encoding": "plain", "history_end": "next-day", "date_format": "%Y/%m/%d", "form_charset": "gbk",
     "headers": {"X-Requested-With": "XMLHttpRequest"}, "submit_fields": {"formId": 7},
     "success_value": 0, "history_items": "data.list", "team_items": "data",
     "csrf_field": "_csrf", "success_field": "code", "team_mode_param": "",

@@ -10,7 +10,7 @@ URL: the reference system's login puts the password in the query string.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -78,10 +78,13 @@ class SiteClient:
 
     def history(self, first: date, last: date) -> list[Row]:
         site = self.site
+        # a site whose end date excludes the day itself (``create_time BETWEEN '…-20' AND '…-20'``
+        # on a datetime column) is asked for one day more, and that day is left out of the answer
+        end = last + timedelta(days=1) if site.history_end == "next-day" else last
         resp = self._send("GET", site.history_path, params={
-            site.start_param: format_day(first, site), site.end_param: format_day(last, site)})
+            site.start_param: format_day(first, site), site.end_param: format_day(end, site)})
         page = self._page(resp)
-        rows = parse_history(page, site, self._rows_in)
+        rows = [r for r in parse_history(page, site, self._rows_in, end) if end == last or r.day <= last]
         if self._rows_in is None and site.history_format == "html":
             self._rows_in = row_container(page, site)  # where an empty answer must still have its table
         return rows

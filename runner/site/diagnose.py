@@ -96,6 +96,8 @@ def diagnose(config: Config, account: Account, secret: Secret, day: date | None 
         except RunnerError as exc:
             after = recorder.exchanges[logged_in:]
             raise Misfit(_history_misfit(site, secret, after[0] if after else None, exc)) from None
+        if rows and site.history_end == "inclusive":
+            _one_day_alone(client, rows[0].day)
         seen = [_json(page_text(x.resp)) for x in recorder.exchanges]
         team = ""
         if config.workday.quorum:
@@ -113,6 +115,21 @@ def diagnose(config: Config, account: Account, secret: Secret, day: date | None 
         return Diagnosis(f"failed ({exc.reason}): {exc}", rows)
     finally:
         client.close()
+
+
+def _one_day_alone(client: SiteClient, day: date) -> None:
+    """``run`` believes 'no plan yet' only from a read of today alone (start = end): prove on the
+    newest plan the range showed that such a read shows it. Many systems compare the end date
+    with a time (``BETWEEN '2026-11-20' AND '2026-11-20'`` on a datetime), so a day alone is
+    always empty there, and a run would submit over a plan already filed."""
+    try:
+        alone = client.history(day, day)
+    except RunnerError as exc:
+        raise Misfit(f"history: a read of {day} alone (start = end) failed ({exc.reason}): {exc}") from None
+    if not any(r.day == day for r in alone):
+        raise Misfit(f"history: the range shows a plan for {day}, but a read of {day} alone "
+                     "(start = end) shows none: the site's end date leaves the day out; "
+                     "set site.history_end = \"next-day\"")
 
 
 def _json(text: str) -> Any:

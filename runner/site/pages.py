@@ -83,6 +83,24 @@ def parse_day(text: str) -> date | None:
     return None
 
 
+_MONTH_DAY = re.compile(r"(?<![\d/.-])(\d{1,2})\s*[-/.月]\s*(\d{1,2})日?(?![\d/.-])")
+
+
+def year_less_day(text: str, last: date) -> date | None:
+    """``11-20`` or ``11月20日`` in a list that leaves the year out (many OA lists do): the latest
+    such day not after ``last``, the end of the range asked for, so December's plans read in
+    January are last year's. Only ever tried after ``parse_day`` found no full date."""
+    for match in _MONTH_DAY.finditer(text or ""):
+        for year in (last.year, last.year - 1):
+            try:
+                found = date(year, int(match.group(1)), int(match.group(2)))
+            except ValueError:
+                continue
+            if found <= last:
+                return found
+    return None
+
+
 def epoch_day(text: str) -> date | None:
     """A date written as a Unix time, as Java JSON APIs do (``1795104000000``, milliseconds).
 
@@ -190,7 +208,7 @@ def row_container(html: str, site: Site) -> str | None:
     return " > ".join(reversed(steps)) or None
 
 
-def _html_history(html: str, site: Site, rows_in: str | None = None) -> list[Row]:
+def _html_history(html: str, site: Site, rows_in: str | None = None, last: date | None = None) -> list[Row]:
     page = soup(html)
     rows = page.select(site.row_selector)
     if not rows and rows_in and page.select_one(rows_in) is not None:
@@ -209,7 +227,7 @@ def _html_history(html: str, site: Site, rows_in: str | None = None) -> list[Row
         raw = element_text(text_el) if text_el else ""
         if not day_text and not raw.strip():
             continue  # the page's "no plans in this range" row
-        day = parse_day(day_text)
+        day = parse_day(day_text) or (year_less_day(day_text, last) if last else None)
         if day is None:
             raise SiteChanged(
                 f"a '{site.row_selector}' row has no readable date in "
@@ -265,7 +283,7 @@ def field_text(item: Any, name: str) -> str:
     return "" if value is None else str(value)
 
 
-def _json_history(text: str, site: Site) -> list[Row]:
+def _json_history(text: str, site: Site, last: date | None = None) -> list[Row]:
     plans: list[Row] = []
     for item in json_items(text, site.history_items, "history_items", "history"):
         if not isinstance(item, dict):
@@ -275,7 +293,7 @@ def _json_history(text: str, site: Site) -> list[Row]:
         content = field_text(item, site.history_content_field)
         if not day_text and not content.strip():
             continue
-        day = epoch_day(day_text) or parse_day(day_text)
+        day = epoch_day(day_text) or parse_day(day_text) or (year_less_day(day_text, last) if last else None)
         if day is None:
             fields_seen = ", ".join(map(str, item))[:120]
             raise SiteChanged(f"a history item has no readable date in {site.history_date_field!r} "
@@ -288,15 +306,16 @@ def _json_history(text: str, site: Site) -> list[Row]:
 # ---------------------------------------------------------------------------- the two pages
 
 
-def parse_history(page: str, site: Site, rows_in: str | None = None) -> list[Row]:
+def parse_history(page: str, site: Site, rows_in: str | None = None,
+                  last: date | None = None) -> list[Row]:
     """Plans on the history page, newest first; SiteChanged rather than a guess.
 
     Text from the site is data: a lone surrogate (``\\ud800`` in JSON escapes, from an old
     editor or a cut emoji) becomes U+FFFD here, so it can never fail an account when the previous
     plan is quoted and encoded for the submit.
     """
-    plans = (_json_history(page, site) if site.history_format == "json"
-             else _html_history(page, site, rows_in))
+    plans = (_json_history(page, site, last) if site.history_format == "json"
+             else _html_history(page, site, rows_in, last))
     plans = [Row(r.day, _LONE_SURROGATE.sub("\ufffd", r.text)) for r in plans]
     plans.sort(key=lambda r: r.day, reverse=True)
     return plans
