@@ -84,6 +84,9 @@ def render(rows: list[Row]) -> str:
 
 
 def main() -> int:
+    # as `python -m pytest` from the root would: tests import `tests.<helper>` modules
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
     collector = Collector()
     code = pytest.main(["-q", "-m", "catalogue", "-p", "no:cacheprovider", "--no-header",
                         "-o", "console_output_style=classic", str(ROOT / "tests")], plugins=[collector])
