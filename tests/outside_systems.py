@@ -39,6 +39,7 @@ class System:
     busy_single_day: bool = False  # a read of one day alone answers an error page without the table
     crash_submit: bool = False  # the submit answers 500 with a Java stack trace quoting ``echo``
     end_exclusive: bool = False  # history compares a datetime with the end date: the end day is left out
+    oldest_first: bool = False  # the history pages oldest first (page 1 holds the oldest 10)
 
     def respond(self, method: str, path: str, query: dict[str, str], headers: Any, body: bytes) -> Answer:
         raise NotImplementedError
@@ -90,7 +91,7 @@ class JavaOA(System):
                 return 200, {"Content-Type": "text/html; charset=utf-8"}, \
                     "<html><title>我的计划</title><p>系统繁忙，请稍后再试</p></html>".encode()
             days = sorted((d for d in mine if start <= d <= end and not (self.end_exclusive and d == end)),
-                          reverse=True)
+                          reverse=not self.oldest_first)
             page = int(query.get("page", "1"))
             rows = "".join(f'<tr class="row"><td class="when">{d:%Y/%m/%d} 09:30</td>'
                            f'<td class="text"><textarea readonly>{mine[d]}</textarea></td></tr>'

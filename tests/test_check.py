@@ -46,7 +46,7 @@ def test_ready_means_logged_in_and_read(team: Sandbox, tmp_path: Path, capsys: p
     assert lines[2:] == ["checking  alice …",
                          "alice  alice            ready (logged in with DAILYPLAN_PASSWORD; history read: "
                          f"1 plan(s), 0 on {today})"]
-    assert [e.kind for e in team.log] == ["login", "history", "history"]  # the range, then its newest day alone
+    assert [e.kind for e in team.log] == ["login", "history", "history", "history"]  # range, newest day, after it
 
 
 def test_a_garbage_token_is_not_ready(team: Sandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -120,4 +120,4 @@ def test_a_real_token_is_ready_after_a_read(team: Sandbox, tmp_path: Path,
     code, lines = check(tmp_path, capsys, toml(team, site='auth = "bearer"\n'),
                         DAILYPLAN_TOKEN=team.issue_token("alice") + "\n")  # pasted with its newline
     assert code == 0 and lines[-1].startswith("alice  alice            ready (logged in with DAILYPLAN_TOKEN; ")
-    assert [e.kind for e in team.log] == ["history", "history"]  # the range, then its newest day alone
+    assert [e.kind for e in team.log] == ["history", "history", "history"]  # range, newest day, after it

@@ -208,3 +208,26 @@ def test_a_list_without_years_is_read_within_the_range_asked_for(tmp_path: Path)
         assert (code, account["status"], account["reason"]) == (0, "skipped", "already-submitted"), said
     finally:
         stop()
+
+
+def test_a_history_paged_oldest_first_is_named_by_check(
+        java_oa: tuple[JavaOA, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    """Found from outside: a history paged oldest first (page 1 = the oldest 10 plans of the
+    31 days) made run quote a plan weeks old as the previous one and report every newer filed
+    day as missed (false missed-day issues that never close). check now reads the days after the
+    newest plan shown and names site.lookback_days; with a range one page holds, run is right."""
+    system, config = java_oa
+    system.oldest_first = True
+    today = today_in("Asia/Shanghai")
+    system.plans[USER] = {today - timedelta(days=n): f"计划 {n}" for n in range(1, 29)}
+    assert main(["check", "--config", str(config)], {"DAILYPLAN_PASSWORD": PASSWORD}) == 1
+    days = sorted(system.plans[USER])
+    newest = days[9]  # page 1 of the 31-day read: the 10 oldest plans
+    shown = [d for d in days if d > newest][9]  # page 1 of the read after it
+    assert capsys.readouterr().out.splitlines()[-1].endswith(
+        f"history: the 31-day read shows no plan after {newest}, but a read of the days after it shows one "
+        f"for {shown}: the answer is paged, oldest first; lower site.lookback_days until "
+        f"one page holds it (at most {31 - (today - newest).days - 1})")
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "[site.submit_fields]", "lookback_days = 8\n[site.submit_fields]"), encoding="utf-8")
+    assert main(["check", "--config", str(config)], {"DAILYPLAN_PASSWORD": PASSWORD}) == 0

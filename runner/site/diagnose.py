@@ -98,6 +98,8 @@ def diagnose(config: Config, account: Account, secret: Secret, day: date | None 
             raise Misfit(_history_misfit(site, secret, after[0] if after else None, exc)) from None
         if rows and site.history_end == "inclusive":
             _one_day_alone(client, rows[0].day)
+        if rows and rows[0].day < day:
+            _nothing_newer(client, site, rows[0].day, day)
         seen = [_json(page_text(x.resp)) for x in recorder.exchanges]
         team = ""
         if config.workday.quorum:
@@ -130,6 +132,23 @@ def _one_day_alone(client: SiteClient, day: date) -> None:
         raise Misfit(f"history: the range shows a plan for {day}, but a read of {day} alone "
                      "(start = end) shows none: the site's end date leaves the day out; "
                      "set site.history_end = \"next-day\"")
+
+
+def _nothing_newer(client: SiteClient, site: Site, newest: date, day: date) -> None:
+    """A range answer paged oldest first shows the oldest page only: the previous plan quoted
+    would be weeks old and every newer day reported missed. A read of the days after the newest
+    plan shown must show nothing."""
+    try:
+        later = [r for r in client.history(newest + timedelta(days=1), day) if r.day > newest]
+    except RunnerError as exc:
+        raise Misfit(f"history: a read of {newest + timedelta(days=1)}..{day} failed "
+                     f"({exc.reason}): {exc}") from None
+    if later:
+        shown = max(r.day for r in later)
+        raise Misfit(f"history: the {site.lookback_days}-day read shows no plan after {newest}, but a read "
+                     f"of the days after it shows one for {shown}: the answer is paged, oldest first; "
+                     f"lower site.lookback_days until one page holds it (at most "
+                     f"{max(1, site.lookback_days - (day - newest).days - 1)})")
 
 
 def _json(text: str) -> Any:
