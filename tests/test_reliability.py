@@ -529,9 +529,10 @@ def signal_on(sb: Sandbox, kind: str, signum: int) -> threading.Thread:
 def interrupted_run(h: Harness, kind: str, signum: int) -> list[dict[str, Any]]:
     """alice then bob, one at a time; ``signum`` arrives at alice's first request of ``kind``.
 
-    Each request then takes 200 ms, ample time for the main thread to act on the signal.
+    Each request then takes 400 ms: the main thread acts on a signal within 50 ms when the machine
+    is quiet, and this leaves it 800 ms (two reads) on a loaded CI runner, where 400 ms once fell short.
     """
-    h.sb.faults.latency_ms = 200
+    h.sb.faults.latency_ms = 400
     signal_on(h.sb, kind, signum)
     env = h.env("alice", "bob")
     o = h.run("run", "--date", DAY, env={**env, "DAILYPLAN_CONFIG": "parallel = 1\n" + env["DAILYPLAN_CONFIG"]})
