@@ -30,7 +30,8 @@ examples:
   dailyplan sandbox --port 8765         serve the sandbox to experiment with
 
 global flags (before or after the command): --debug, --config FILE
-exit codes: 0 no account failed, 1 an account failed, 2 usage/config/secret error, 130 interrupted
+exit codes: 0 no account failed, 1 an account failed, 2 usage/config/secret/environment error,
+  130 interrupted
 `dailyplan` alone prints this help and exits 0.
 docs: README.md (configuration, statuses, troubleshooting, running from cron)
 """

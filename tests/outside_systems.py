@@ -239,7 +239,7 @@ def serve(system: System) -> Callable[[], None]:
     server.system = system  # type: ignore[attr-defined]
     server.lock = threading.Lock()  # type: ignore[attr-defined]
     system.url = f"http://127.0.0.1:{server.server_address[1]}"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True).start()  # quick shutdown
 
     def stop() -> None:
         server.shutdown()

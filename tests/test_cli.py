@@ -28,7 +28,8 @@ def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     for command in ("run", "check", "demo", "sandbox", "notify"):
         assert f"    {command}" in out
-    assert "exit codes: 0 no account failed, 1 an account failed, 2 usage/config/secret error" in out
+    assert ("exit codes: 0 no account failed, 1 an account failed, 2 usage/config/secret/environment error,\n"
+            "  130 interrupted") in out
 
 
 def test_help_imports_no_heavy_module() -> None:

@@ -32,7 +32,9 @@ TIMEOUT_SLACK = 60  # seconds: a job cancelled this close to its timeout-minutes
 HINTS = {
     Reason.AUTH: "the site refused the login: check the DAILYPLAN_PASSWORD_<ID> or "
                  "DAILYPLAN_TOKEN_<ID> secret.",
-    Reason.NETWORK: "the site was out of reach: a runner inside the intranet (DAILYPLAN_RUNS_ON) may help.",
+    Reason.NETWORK: ("the site was out of reach, too slow, or answered with a server error (5xx): if it "
+                     "is out of reach from GitHub, a runner inside the intranet (DAILYPLAN_RUNS_ON) "
+                     "may help; a 5xx is the site's own trouble, and the next slot tries again."),
     Reason.REJECTED: "the site answered with an error; the message above is its own.",
     Reason.SITE_CHANGED: "the site's pages changed shape, so nothing was submitted blind.",
     Reason.VERIFY: "the site said saved, but the plan read back differs: check it by hand.",
