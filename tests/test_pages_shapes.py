@@ -10,14 +10,13 @@ import pytest
 
 from runner.config import Site
 from runner.errors import SiteChanged
+from runner.site.dates import format_day, parse_day
 from runner.site.pages import (
     count_team_plans,
     decode_page,
     dig,
-    format_day,
     hidden_value,
     is_login_page,
-    parse_day,
     parse_history,
 )
 

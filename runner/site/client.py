@@ -20,8 +20,9 @@ from runner.config import Secret, Site
 from runner.deadline import Deadline
 from runner.errors import AuthError, NetworkError, Rejected, SiteChanged
 from runner.site.auth import cookie_value, ended_message, jwt_expiry, log_in, page_text, session_ended
+from runner.site.dates import format_day
 from runner.site.http import Transport
-from runner.site.pages import Row, count_team_plans, format_day, hidden_value, parse_history, row_container
+from runner.site.pages import Row, count_team_plans, hidden_value, parse_history, row_container
 from runner.site.quote import quote_answer
 from runner.site.shapes import submit_request, succeeded, with_query
 

@@ -23,8 +23,9 @@ from runner.config import Account, Config, Secret, Site
 from runner.errors import AuthError, RunnerError, SiteChanged
 from runner.site.auth import REDIRECTS, cookie_value, page_text, session_ended
 from runner.site.client import SiteClient
+from runner.site.dates import parse_day
 from runner.site.http import Transport
-from runner.site.pages import Row, dig, is_login_page, parse_day, soup
+from runner.site.pages import Row, dig, is_login_page, soup
 from runner.site.quote import quote_answer
 from runner.workday import today_in
 

@@ -17,7 +17,8 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from runner.config import Site
-from runner.site.pages import dig, format_day
+from runner.site.dates import format_day
+from runner.site.pages import dig
 from runner.site_schema import Scalar
 
 FORM = "application/x-www-form-urlencoded"
