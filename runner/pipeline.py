@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 from runner.audit import missed_days
 from runner.config import Account, Config, Secret
 from runner.deadline import Deadline
-from runner.errors import Interrupted, Rejected, RunnerError, SiteChanged, VerifyError
+from runner.errors import Interrupted, NetworkError, Rejected, RunnerError, SiteChanged, VerifyError
 from runner.interrupt import result_of, settle
 from runner.month import MonthView, month_view
 from runner.plan import context_for, normalize, previous_plan, render
@@ -199,7 +199,12 @@ def _file_plan(config: Config, account: Account, opts: Options, client: SiteClie
 
     for attempt in (1, 2):
         refused = _submit(client, day, text, opts.stop)
-        stored = _plan_on(exact_day(client.history(day, day), day), day)
+        try:
+            stored = _plan_on(exact_day(client.history(day, day), day), day)
+        except NetworkError:
+            if isinstance(refused, NetworkError):  # the submit's own error says more
+                raise refused from None
+            raise
         if stored is not None and normalize(stored) == normalize(text):
             how = "replaced the existing plan" if existing is not None else "submitted"
             again = " on the second try" if attempt == 2 else ""
@@ -209,31 +214,38 @@ def _file_plan(config: Config, account: Account, opts: Options, client: SiteClie
                            previous_date, text, warning=_unexpected_success(refused, config))
         if refused is not None:  # a no, and the read-back agrees: never resubmitted
             found = "no plan" if stored is None else "a different plan"
+            if isinstance(refused, NetworkError):
+                raise NetworkError(f"{refused}; reading {day} back shows {found} there")
             raise Rejected(f"{refused}; reading {day} back shows {found} there", refused.answer)
     raise VerifyError(f"the site accepted the plan for {day} but reading it back shows "
                       f"{'nothing' if stored is None else 'different text'}, twice; check it by hand")
 
 
-def _submit(client: SiteClient, day: date, text: str, stop: threading.Event) -> Rejected | None:
-    """Submit; a refusal is returned, not raised, because it is only believed after a read-back.
+def _submit(client: SiteClient, day: date, text: str,
+            stop: threading.Event) -> Rejected | NetworkError | None:
+    """Submit; a refusal or an error is returned, not raised: it is only believed after a read-back.
 
     Sites answer success in ways ``site.success_text`` does not foresee (a BOM, a JSON object, a
-    redirect); the plan being there, identical, is the proof that counts. After Ctrl-C or SIGTERM
-    no submit starts: this is the last moment to look.
+    redirect), and a submit that timed out or met a 500 may have been stored all the same; the
+    plan being there, identical, is the proof that counts. After Ctrl-C or SIGTERM no submit
+    starts: this is the last moment to look.
     """
     if stop.is_set():
         raise Interrupted(f"interrupted (Ctrl-C or SIGTERM) before the plan for {day} was "
                           "submitted; nothing was sent for it")
     try:
         client.submit(day, text)
-    except Rejected as exc:
+    except (Rejected, NetworkError) as exc:
         return exc
     return None
 
 
-def _unexpected_success(refused: Rejected | None, config: Config) -> str | None:
+def _unexpected_success(refused: Rejected | NetworkError | None, config: Config) -> str | None:
     if refused is None:
         return None
+    if isinstance(refused, NetworkError):
+        return (f"the submit ended in an error ({refused}), yet the plan reads back identical, so it "
+                "counts as submitted")
     setting = ("site.success_field and site.success_value to match it" if config.site.success_field
                else "site.success_text to it (or site.success_field for a JSON answer)")
     return (f"the site answered the submit with {refused.answer} instead of the success answer, "

@@ -452,6 +452,28 @@ def test_redirect_after_submit_is_checked_by_reading_back(h: Harness) -> None:
     assert submits(h.sb) == 1
 
 
+@catalogue("fault", "the submit stored, then answered 500 (the app failed on the way out)",
+           "read back: `submitted`, with a warning quoting the error; submitted once")
+def test_a_500_after_storing_is_checked_by_reading_back(h: Harness) -> None:
+    h.sb.faults.stored_then_status = 500
+    o = h.run("run", "--date", DAY)
+    assert (o.code, o.account["status"], o.account["requests"]) == (0, "submitted", 5)
+    assert ("warning: the submit ended in an error (127.0.0.1 answered 500 to POST /routine/daily), "
+            "yet the plan reads back identical, so it counts as submitted") in o.err
+    assert submits(h.sb) == 1
+
+
+@catalogue("fault", "the submit answered 500 and stored nothing",
+           "read back: `failed network` saying the plan is not there; never resubmitted")
+def test_a_500_that_stored_nothing_fails_after_reading_back(h: Harness) -> None:
+    h.sb.faults.submit_errors = [500]
+    o = h.run("run", "--date", DAY)
+    assert (o.code, o.account["status"], o.account["reason"]) == (1, "failed", "network")
+    assert o.account["message"] == ("127.0.0.1 answered 500 to POST /routine/daily; reading 2026-11-20 "
+                                    "back shows no plan there")
+    assert submits(h.sb) == 1 and DAY not in h.sb.plans["alice"]
+
+
 @pytest.mark.parametrize(("body", "warned"), cases(
     SUCCESS_ANSWERS, "read back before believing it: `submitted` (with a warning naming "
     "site.success_text unless it is the success text after all)", title="the success answer {}"))

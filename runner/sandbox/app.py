@@ -62,6 +62,8 @@ class Faults:
     success_body: bytes | None = None  # a stored plan is answered with these bytes, not "修改成功"
     # (a BOM before it, a JSON object, broken JSON: successes the runner must not call refusals)
     success_redirect: str | None = None  # a stored plan is answered 303 to this path instead
+    stored_then_status: int | None = None  # a stored plan is answered with this status (e.g. 500):
+    # the app saved it, then failed on the way out (a notification, a log write)
     # (post/redirect/get, as many web apps answer a saved form)
     team_page: str | None = None  # the team page answered with this HTML instead (a login form,
     # a permission page, a redesign without the entries)
@@ -455,6 +457,10 @@ class Sandbox:
         if self.faults.submit_refusal is not None:
             return _json(self.faults.submit_refusal)
         self._store(user, day, content)
+        if self.faults.stored_then_status is not None:
+            status = self.faults.stored_then_status
+            return _html(f"<html><body><h1>{status} {responses.get(status, 'Error')}</h1></body></html>\n",
+                         status)
         if self.faults.success_body is not None:
             return _Answer(200, self.faults.success_body, "application/json; charset=utf-8")
         if self.faults.success_redirect is not None:
