@@ -9,10 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
+from typing import Any
 
 from runner.workday import Decision
 
 DEFAULT_AUDIT_DAYS = 7
+
+
+def filed_days(rows: Iterable[Any]) -> frozenset[date]:
+    """The days a history answer shows a plan for (a row with text; an empty row is no plan)."""
+    return frozenset(r.day for r in rows if r.text.strip())
 
 
 def missed_days(filed: Iterable[date], today: date, decide: Callable[[date], Decision],

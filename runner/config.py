@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -70,6 +71,10 @@ class Config:
     def workers(self, accounts: int) -> int:
         """The pool size: never more threads than accounts, never more than `parallel`."""
         return max(1, min(self.parallel, accounts))
+
+    def decider(self, account: Account) -> Callable[[date], Decision]:
+        """This account's workday decision: the calendar, the company's days and its own leave."""
+        return partial(self.workday.decide, leave=account.leave)
 
 
 class SecretKind(StrEnum):

@@ -15,7 +15,7 @@ from runner.pipeline import Options, run_all
 from runner.result import AccountResult, console_line
 from runner.sandbox import DEMO_ACCOUNTS, Sandbox, demo_plans
 from runner.status import ExitCode, Reason, Status
-from runner.workday import decide, today_in
+from runner.workday import decide, next_workday, today_in
 
 TZ = "Asia/Shanghai"
 PLAN = "继续重构支付接口，补齐单元测试\n评审 #142 合并请求"
@@ -23,11 +23,7 @@ PLAN = "继续重构支付接口，补齐单元测试\n评审 #142 合并请求"
 
 def _workday_on_or_after(day: date) -> date:
     """The demo must show a submission even on a weekend: use the next workday then."""
-    for offset in range(60):
-        candidate = day + timedelta(days=offset)
-        if decide(candidate, calendar="cn").off is None:
-            return candidate
-    return day
+    return next_workday(lambda d: decide(d, calendar="cn"), day - timedelta(days=1)) or day
 
 
 def _a_public_holiday_before(day: date) -> date:

@@ -14,6 +14,7 @@ from datetime import date
 
 from runner import config as cfg
 from runner import credentials
+from runner.audit import filed_days
 from runner.commands import prepare, start
 from runner.errors import RunnerError, UsageError
 from runner.month import MonthView, month_view, text
@@ -53,9 +54,7 @@ def main(args: argparse.Namespace, env: Mapping[str, str]) -> ExitCode:
             return exc
         finally:
             client.close()
-        filed = {r.day for r in rows if r.text.strip()}
-        return month_view(year, month, filed, today,
-                          lambda day: config.workday.decide(day, account.leave))
+        return month_view(year, month, filed_days(rows), today, config.decider(account))
 
     with ThreadPoolExecutor(max_workers=config.workers(len(accounts))) as pool:
         views = list(pool.map(read, accounts))

@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
-from runner.audit import missed_days
+from runner.audit import filed_days, missed_days
 from runner.config import Account, Config, Secret
 from runner.deadline import Deadline
 from runner.errors import Interrupted, NetworkError, Rejected, RunnerError, SiteChanged, VerifyError
@@ -28,7 +28,6 @@ from runner.result import AccountResult, RunResult
 from runner.site.client import SiteClient, jwt_expiry
 from runner.site.pages import Row
 from runner.status import Notice, Reason, Status
-from runner.workday import Decision
 
 TOKEN_WARN_DAYS = 7
 
@@ -104,7 +103,7 @@ def run_account(
     requests: int | None = None
     retries = 0
     try:
-        decision = config.workday.decide(opts.day, account.leave)
+        decision = config.decider(account)(opts.day)
         if decision.warning:
             warnings.append(decision.warning)
         if decision.off:
@@ -150,13 +149,10 @@ class Audit:
 
 
 def _audit(config: Config, account: Account, day: date, rows: list[Row], outcome: Outcome) -> Audit:
-    filed = frozenset(r.day for r in rows if r.text.strip())
+    filed = filed_days(rows)
     if outcome.status == Status.SUBMITTED:
         filed |= {day}  # read back a moment ago
-
-    def decide(d: date) -> Decision:
-        return config.workday.decide(d, account.leave)
-
+    decide = config.decider(account)
     return Audit(filed, tuple(missed_days(filed, day, decide, config.workday.audit_days)),
                  month_view(day.year, day.month, filed, day, decide))
 

@@ -8,22 +8,13 @@ workday's run would file, with the same login, read and render.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
 
 from runner.config import Account, Config, Secret
 from runner.pipeline import Options, run_all
 from runner.result import AccountResult, RunResult
 from runner.status import DAY_OFF, Status
-
-HORIZON_DAYS = 60  # the longest run of days off a calendar holds (Spring Festival plus leave)
-
-
-def next_workday(config: Config, account: Account, day: date) -> date | None:
-    for offset in range(1, HORIZON_DAYS + 1):
-        candidate = day + timedelta(days=offset)
-        if config.workday.decide(candidate, account.leave).off is None:
-            return candidate
-    return None
+from runner.workday import next_workday
 
 
 def preview_days_off(config: Config, accounts: list[Account], secrets: dict[str, Secret],
@@ -33,7 +24,7 @@ def preview_days_off(config: Config, accounts: list[Account], secrets: dict[str,
     groups: dict[date, list[Account]] = {}
     for skipped in result.accounts:
         if skipped.status == Status.SKIPPED and skipped.reason in DAY_OFF:
-            upcoming = next_workday(config, by_id[skipped.id], opts.day)
+            upcoming = next_workday(config.decider(by_id[skipped.id]), opts.day)
             if upcoming is not None:
                 groups.setdefault(upcoming, []).append(by_id[skipped.id])
     previews: dict[str, tuple[date, AccountResult]] = {}

@@ -8,9 +8,9 @@ warning instead of failing every run on January 1st.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from runner.status import Notice, Reason
@@ -49,6 +49,16 @@ def parse_day_ranges(items: Iterable[object]) -> tuple[DayRange, ...]:
             raise ValueError(f"range {item!r} ends before it starts; write the earlier date first")
         ranges.append(DayRange(first, last))
     return tuple(ranges)
+
+
+def next_workday(decide: Callable[[date], Decision], day: date, horizon: int = 60) -> date | None:
+    """The first workday after ``day`` within ``horizon`` days (the longest run of days off a
+    calendar holds, Spring Festival plus leave, is well under 60), else None."""
+    for offset in range(1, horizon + 1):
+        candidate = day + timedelta(days=offset)
+        if decide(candidate).off is None:
+            return candidate
+    return None
 
 
 def today_in(tz: str, now: datetime | None = None) -> date:
